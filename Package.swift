@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+
+let package = Package(
+    name: "netpold",
+    platforms: [.macOS(.v15)],
+    products: [.executable(name: "netpold", targets: ["netpold"])],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "PolicyCore", swiftSettings: swiftSettings),
+        .target(name: "PolicyStore", dependencies: ["PolicyCore", "CSQLite3"], swiftSettings: swiftSettings),
+        .target(name: "MicroHTTP", dependencies: ["CMicroHTTPD"], swiftSettings: swiftSettings),
+        .target(
+            name: "PolicyAPI", dependencies: ["PolicyCore", "PolicyStore", "MicroHTTP", yams, logging],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "netpold",
+            dependencies: ["PolicyAPI", "PolicyCore", "PolicyStore", "MicroHTTP", argumentParser, logging],
+            swiftSettings: swiftSettings),
+        .executableTarget(name: "netpold-bench", dependencies: ["PolicyCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "PolicyStoreTests", dependencies: ["PolicyStore", "PolicyCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PolicyAPITests", dependencies: ["PolicyAPI", "PolicyCore", "PolicyStore", "MicroHTTP"],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,130 @@
+internal import CMicroHTTPD
+import Glibc
+
+/// Handles one request synchronously on one of libmicrohttpd's worker threads.
+public typealias HTTPHandler = @Sendable (HTTPRequest) -> HTTPResponse
+
+/// Why the server could not start.
+public struct HTTPServerError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// Limits and threading of an ``HTTPServer``.
+public struct HTTPServerConfiguration: Sendable {
+    /// The address to listen on, IPv4 or IPv6 literal (`127.0.0.1`, `::1`, `0.0.0.0`).
+    public var host: String = "127.0.0.1"
+    /// The port; 0 lets the kernel choose.
+    public var port: UInt16 = 8080
+    /// Worker threads, each with its own epoll loop.
+    public var threads: Int = max(2, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    /// The largest request body accepted; larger ones get 413 before they are buffered.
+    public var maxBodyBytes: Int = 64 << 20
+    /// Concurrent connections before new ones are refused.
+    public var connectionLimit: Int = 1024
+    /// Seconds an idle connection is kept.
+    public var connectionTimeoutSeconds: Int = 30
+    /// Per-connection header memory. 16 KiB because libmicrohttpd clears the whole pool per request.
+    public var connectionMemoryLimit: Int = 16 << 10
+
+    public init() {}
+}
+
+/// An HTTP/1.1 server on libmicrohttpd, answering every request through one ``HTTPHandler``.
+///
+/// The server runs on its own threads from `init` until ``stop()`` (or deinit).
+public final class HTTPServer: Sendable {
+    /// The port actually bound (the kernel's choice when the configuration said 0).
+    public let port: UInt16
+    /// The address listened on.
+    public let host: String
+
+    /// `@unchecked Sendable` holder of the daemon pointer: it is written once in `init`, and `stop`
+    /// swaps it out under the lock so libmicrohttpd's stop runs once.
+    private final class DaemonHandle: @unchecked Sendable {
+        let lock = NSLockLike()
+        var daemon: OpaquePointer?
+        init(_ daemon: OpaquePointer) { self.daemon = daemon }
+    }
+
+    private let handle: DaemonHandle
+    /// Retained for the daemon's lifetime; the C side holds it as `cls`.
+    private let context: Unmanaged<ServerContext>
+
+    /// Starts listening.
+    /// - Throws: ``HTTPServerError`` when the address is not a literal IP or the port cannot be bound.
+    public init(configuration: HTTPServerConfiguration, handler: @escaping HTTPHandler) throws {
+        let context = Unmanaged.passRetained(
+            ServerContext(handler: handler, maxBodyBytes: configuration.maxBodyBytes))
+        var storage = sockaddr_storage()
+        let isIPv6 = configuration.host.contains(":")
+        let parsed: Bool = withUnsafeMutablePointer(to: &storage) { raw in
+            if isIPv6 {
+                return raw.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
+                    address.pointee.sin6_family = sa_family_t(AF_INET6)
+                    address.pointee.sin6_port = configuration.port.bigEndian
+                    return inet_pton(AF_INET6, configuration.host, &address.pointee.sin6_addr) == 1
+                }
+            }
+            return raw.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
+                address.pointee.sin_family = sa_family_t(AF_INET)
+                address.pointee.sin_port = configuration.port.bigEndian
+                return inet_pton(AF_INET, configuration.host, &address.pointee.sin_addr) == 1
+            }
+        }
+        guard parsed else {
+            context.release()
+            throw HTTPServerError(description: "--host \(configuration.host) is not an IPv4 or IPv6 address")
+        }
+        let daemon = withUnsafePointer(to: &storage) { raw in
+            raw.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                netpold_mhd_start(
+                    netpold_mhd_flags(isIPv6 ? 1 : 0), address, UInt32(max(1, configuration.threads)),
+                    UInt32(configuration.connectionLimit), UInt32(configuration.connectionTimeoutSeconds),
+                    configuration.connectionMemoryLimit, accessHandler, context.toOpaque(), requestCompleted, nil)
+            }
+        }
+        guard let daemon else {
+            context.release()
+            throw HTTPServerError(
+                description: "cannot listen on \(configuration.host):\(configuration.port) (address in use?)")
+        }
+        self.handle = DaemonHandle(daemon)
+        self.context = context
+        self.host = configuration.host
+        self.port = netpold_mhd_bound_port(daemon)
+    }
+
+    /// The base URL clients use, e.g. `http://127.0.0.1:8080`.
+    public var url: String {
+        host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)"
+    }
+
+    /// Stops accepting, closes the listening socket, finishes and joins the worker threads.
+    public func stop() {
+        handle.lock.lock()
+        let daemon = handle.daemon
+        handle.daemon = nil
+        handle.lock.unlock()
+        guard let daemon else { return }
+        // Quiescing hands us the listen socket; closing it makes pending connects fail fast
+        // instead of hanging in the backlog while the workers finish.
+        let listenSocket = MHD_quiesce_daemon(daemon)
+        if listenSocket >= 0 { close(listenSocket) }
+        MHD_stop_daemon(daemon)
+    }
+
+    deinit {
+        stop()
+        context.release()
+    }
+}
+
+/// A tiny pthread mutex, so the module needs neither Foundation nor Synchronization's
+/// non-copyable Mutex inside a class field.
+final class NSLockLike: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+    func lock() { pthread_mutex_lock(&mutex) }
+    func unlock() { pthread_mutex_unlock(&mutex) }
+}

@@ -1,0 +1,115 @@
+internal import CMicroHTTPD
+
+/// What the C callbacks need: the handler and the limits. Immutable, hence Sendable.
+final class ServerContext: Sendable {
+    let handler: HTTPHandler
+    let maxBodyBytes: Int
+
+    init(handler: @escaping HTTPHandler, maxBodyBytes: Int) {
+        self.handler = handler
+        self.maxBodyBytes = maxBodyBytes
+    }
+}
+
+/// Per-request state kept in libmicrohttpd's `con_cls` slot between handler calls.
+///
+/// Only one worker thread touches a given connection at a time, so no lock is needed.
+final class RequestState {
+    var body: [UInt8] = []
+    var tooLarge = false
+}
+
+/// Reads one header or query pair into a Swift dictionary passed through `cls`.
+private let collectPair: MHD_KeyValueIterator = { cls, _, key, value in
+    guard let cls, let key else { return .YES }
+    let target = cls.assumingMemoryBound(to: [String: String].self)
+    target.pointee[String(cString: key)] = value.map { String(cString: $0) } ?? ""
+    return .YES
+}
+
+private func collect(_ connection: OpaquePointer?, _ kind: MHD_ValueKind) -> [String: String] {
+    var pairs: [String: String] = [:]
+    withUnsafeMutablePointer(to: &pairs) { pointer in
+        _ = MHD_get_connection_values(connection, kind, collectPair, pointer)
+    }
+    return pairs
+}
+
+private func send(_ response: HTTPResponse, on connection: OpaquePointer?) -> MHD_Result {
+    let mhdResponse = response.body.withUnsafeBytes { bytes in
+        MHD_create_response_from_buffer(
+            bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
+    }
+    guard let mhdResponse else { return .NO }
+    for header in response.headers {
+        _ = MHD_add_response_header(mhdResponse, header.name, header.value)
+    }
+    let result = MHD_queue_response(connection, UInt32(response.status), mhdResponse)
+    MHD_destroy_response(mhdResponse)
+    return result
+}
+
+private let payloadTooLarge = HTTPResponse(
+    status: 413, contentType: "application/json",
+    body: Array(
+        #"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"request body is larger than the server's limit","reason":"RequestEntityTooLarge","code":413}"#
+            .utf8))
+
+/// The access handler. libmicrohttpd calls it once with empty state, once per body chunk,
+/// and once more when the body is complete; we answer only on that last call so keep-alive survives.
+let accessHandler: MHD_AccessHandlerCallback = {
+    cls, connection, url, method, _, uploadData, uploadDataSize, conCls in
+    guard let cls, let conCls, let uploadDataSize else { return .NO }
+    /// `cls` is the `Unmanaged<ServerContext>` retained by `HTTPServer` for the daemon's whole life.
+    let context = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
+
+    guard let stateRaw = conCls.pointee else {
+        let state = RequestState()
+        if let declared = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length"),
+            let length = Int(String(cString: declared)), length > context.maxBodyBytes
+        {
+            state.tooLarge = true
+        }
+        /// Retained here, released exactly once in `requestCompleted`, which libmicrohttpd always calls.
+        conCls.pointee = Unmanaged.passRetained(state).toOpaque()
+        if state.tooLarge {
+            // Refuse before reading the body; libmicrohttpd then closes the connection.
+            return send(payloadTooLarge, on: connection)
+        }
+        return .YES
+    }
+    let state = Unmanaged<RequestState>.fromOpaque(stateRaw).takeUnretainedValue()
+
+    if uploadDataSize.pointee > 0 {
+        let count = uploadDataSize.pointee
+        if !state.tooLarge, let uploadData {
+            if state.body.count + count > context.maxBodyBytes {
+                state.tooLarge = true
+                state.body = []
+            } else {
+                uploadData.withMemoryRebound(to: UInt8.self, capacity: count) { bytes in
+                    state.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
+                }
+            }
+        }
+        uploadDataSize.pointee = 0
+        return .YES
+    }
+    if state.tooLarge { return send(payloadTooLarge, on: connection) }
+
+    let request = HTTPRequest(
+        method: method.map { String(cString: $0) } ?? "GET",
+        path: url.map { String(cString: $0) } ?? "/",
+        query: collect(connection, .GET_ARGUMENT_KIND),
+        headers: collect(connection, .HEADER_KIND),
+        body: state.body)
+    state.body = []
+    return send(context.handler(request), on: connection)
+}
+
+/// Releases the per-request state, also for requests the client aborted.
+let requestCompleted: MHD_RequestCompletedCallback = { _, _, conCls, _ in
+    guard let conCls, let raw = conCls.pointee else { return }
+    Unmanaged<RequestState>.fromOpaque(raw).release()
+    conCls.pointee = nil
+}

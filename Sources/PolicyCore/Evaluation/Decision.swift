@@ -1,0 +1,66 @@
+/// Names a policy in an explanation.
+public struct PolicyReference: Sendable, Hashable {
+    public var kind: String
+    public var namespace: String?
+    public var name: String
+
+    public init(kind: String, namespace: String?, name: String) {
+        self.kind = kind
+        self.namespace = namespace
+        self.name = name
+    }
+}
+
+/// The verdict for one direction of one pod.
+public struct SideDecision: Sendable, Hashable {
+    public enum Reason: String, Sendable, Hashable {
+        case notIsolated = "NotIsolated"
+        case allowedByPolicy = "AllowedByPolicy"
+        case deniedByPolicy = "DeniedByPolicy"
+        case noRuleMatched = "NoRuleMatched"
+    }
+
+    public var allowed: Bool
+    public var reason: Reason
+    /// The policy whose rule decided, when one did.
+    public var policy: PolicyReference?
+    /// The index of the deciding rule in that policy's rules for this direction.
+    public var rule: Int?
+    /// The policies that applied, in evaluation order.
+    public var policies: [PolicyReference]
+    /// For an every-port question: the ports this side allows.
+    public var ports: PortSet?
+
+    public init(
+        allowed: Bool, reason: Reason, policy: PolicyReference? = nil, rule: Int? = nil,
+        policies: [PolicyReference] = [], ports: PortSet? = nil
+    ) {
+        self.allowed = allowed
+        self.reason = reason
+        self.policy = policy
+        self.rule = rule
+        self.policies = policies
+        self.ports = ports
+    }
+}
+
+/// The answer to a ``DecisionRequest``.
+public struct Decision: Sendable, Hashable {
+    public var allowed: Bool
+    /// The store revision the answer was made on.
+    public var revision: Int64
+    /// The source pod's egress verdict; nil when the source is not a pod.
+    public var egress: SideDecision?
+    /// The destination pod's ingress verdict; nil when the destination is not a pod.
+    public var ingress: SideDecision?
+    /// For an every-port question: the ports allowed end to end.
+    public var ports: PortSet?
+
+    public init(allowed: Bool, revision: Int64, egress: SideDecision?, ingress: SideDecision?, ports: PortSet? = nil) {
+        self.allowed = allowed
+        self.revision = revision
+        self.egress = egress
+        self.ingress = ingress
+        self.ports = ports
+    }
+}

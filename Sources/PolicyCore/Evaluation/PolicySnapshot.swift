@@ -1,0 +1,38 @@
+/// Everything the evaluator needs from the store at one revision.
+public struct PolicySnapshot: Sendable {
+    public var revision: Int64
+    public private(set) var namespaces: [String: Namespace] = [:]
+    public private(set) var pods: [ObjectKey: Pod] = [:]
+    public private(set) var networkPolicies: [ObjectKey: NetworkPolicy] = [:]
+
+    public init(revision: Int64 = 0) {
+        self.revision = revision
+    }
+
+    public init(revision: Int64, models: [DecodedObject.Model]) {
+        self.revision = revision
+        for model in models { upsert(model) }
+    }
+
+    /// Adds or replaces the object.
+    public mutating func upsert(_ model: DecodedObject.Model) {
+        switch model {
+        case .namespace(let namespace): namespaces[namespace.name] = namespace
+        case .pod(let pod): pods[ObjectKey(kind: .pod, namespace: pod.namespace, name: pod.name)] = pod
+        case .networkPolicy(let policy):
+            networkPolicies[ObjectKey(kind: .networkPolicy, namespace: policy.namespace, name: policy.name)] = policy
+        }
+    }
+
+    /// Removes the object (a namespace takes what lives in it along).
+    public mutating func remove(_ key: ObjectKey) {
+        switch key.kind {
+        case .namespace:
+            namespaces[key.name] = nil
+            pods = pods.filter { $0.key.namespace != key.name }
+            networkPolicies = networkPolicies.filter { $0.key.namespace != key.name }
+        case .pod: pods[key] = nil
+        case .networkPolicy: networkPolicies[key] = nil
+        }
+    }
+}

@@ -1,0 +1,31 @@
+/// A document that passed validation: its identity, the body to store, and the typed view the evaluator uses.
+public struct DecodedObject: Sendable, Hashable {
+    /// The typed view of the object.
+    public enum Model: Sendable, Hashable {
+        case namespace(Namespace)
+        case pod(Pod)
+        case networkPolicy(NetworkPolicy)
+    }
+
+    public var key: ObjectKey
+    /// The whole object after defaulting, metadata included; fields netpold does not model are kept.
+    public var body: JSONValue
+    public var model: Model
+
+    public init(key: ObjectKey, body: JSONValue, model: Model) {
+        self.key = key
+        self.body = body
+        self.model = model
+    }
+
+    /// The body without the fields the server sets (uid, resourceVersion, timestamps), for "unchanged" checks.
+    public static func comparableBody(_ body: JSONValue) -> JSONValue {
+        var body = body
+        if var metadata = body["metadata"]?.objectValue {
+            for field in ObjectDecoder.serverSetMetadata { metadata[field] = nil }
+            body["metadata"] = .object(metadata)
+        }
+        body["status"] = body["status"]?.objectValue.map { .object($0) }
+        return body
+    }
+}

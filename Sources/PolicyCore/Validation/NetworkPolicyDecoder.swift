@@ -1,0 +1,190 @@
+/// Reads a Kubernetes NetworkPolicy strictly, as the API server validates and defaults it.
+enum NetworkPolicyDecoder {
+    static func read(_ root: FieldReader, key: ObjectKey, errors: FieldErrors, body: inout JSONValue)
+        -> NetworkPolicy
+    {
+        root.rejectUnknown(["apiVersion", "kind", "metadata", "spec", "status"])
+        var policy = NetworkPolicy(namespace: key.namespace, name: key.name)
+        guard var specJSON = body["spec"], let spec = FieldReader(specJSON, at: "spec", errors: errors) else {
+            // A policy without a spec selects every pod for ingress and allows nothing.
+            body["spec"] = .object(["podSelector": .object([:]), "policyTypes": .array([.string("Ingress")])])
+            return policy
+        }
+        spec.rejectUnknown(["podSelector", "ingress", "egress", "policyTypes"])
+        policy.podSelector = LabelSelector.read(spec.members["podSelector"], at: "spec.podSelector", errors: errors)
+        if spec.members["podSelector"]?.isNull ?? true { specJSON["podSelector"] = .object([:]) }
+
+        policy.ingress = readRules(spec, direction: "ingress", peersKey: "from", namespace: key.namespace, errors: errors, spec: &specJSON)
+        policy.egress = readRules(spec, direction: "egress", peersKey: "to", namespace: key.namespace, errors: errors, spec: &specJSON)
+
+        if let types = spec.strings("policyTypes") {
+            var seen: Set<String> = []
+            for (position, type) in types.enumerated() {
+                let path = "spec.policyTypes[\(position)]"
+                guard type == "Ingress" || type == "Egress" else {
+                    errors.add(.notSupported(path, type, supported: ["Ingress", "Egress"]))
+                    continue
+                }
+                if !seen.insert(type).inserted { errors.add(.duplicate(path, "Duplicate value: \"\(type)\"")) }
+            }
+            if types.count > 2 { errors.add(.invalid("spec.policyTypes", "may not specify more than two policyTypes")) }
+            policy.appliesToIngress = seen.contains("Ingress")
+            policy.appliesToEgress = seen.contains("Egress")
+        } else {
+            // The API server's defaulting: Ingress always, Egress when there is at least one egress rule.
+            policy.appliesToIngress = true
+            policy.appliesToEgress = !policy.egress.isEmpty
+            var types: [JSONValue] = [.string("Ingress")]
+            if policy.appliesToEgress { types.append(.string("Egress")) }
+            specJSON["policyTypes"] = .array(types)
+        }
+        body["spec"] = specJSON
+        return policy
+    }
+
+    private static func readRules(
+        _ spec: FieldReader, direction: String, peersKey: String, namespace: String, errors: FieldErrors,
+        spec specJSON: inout JSONValue
+    ) -> [NetworkPolicy.Rule] {
+        guard let elements = spec.array(direction) else { return [] }
+        var rules: [NetworkPolicy.Rule] = []
+        var rulesJSON: [JSONValue] = []
+        for element in elements {
+            var ruleJSON = element.value
+            guard let reader = FieldReader(element.value, at: element.path, errors: errors) else {
+                // `- {}` written as `-` with nothing: an empty rule, which matches everything.
+                rules.append(NetworkPolicy.Rule())
+                rulesJSON.append(.object([:]))
+                continue
+            }
+            reader.rejectUnknown([peersKey, "ports"])
+            var rule = NetworkPolicy.Rule()
+            for peer in reader.array(peersKey) ?? [] {
+                if let parsed = readPeer(peer.value, at: peer.path, errors: errors) { rule.peers.append(parsed) }
+            }
+            if let ports = reader.array("ports") {
+                var portsJSON: [JSONValue] = []
+                for port in ports {
+                    var portJSON = port.value
+                    if let parsed = readPort(port.value, at: port.path, errors: errors) {
+                        rule.ports.append(parsed)
+                        if portJSON["protocol"] == nil || portJSON["protocol"]!.isNull {
+                            portJSON["protocol"] = .string("TCP")
+                        }
+                    }
+                    portsJSON.append(portJSON)
+                }
+                ruleJSON["ports"] = .array(portsJSON)
+            }
+            rules.append(rule)
+            rulesJSON.append(ruleJSON)
+        }
+        specJSON[direction] = .array(rulesJSON)
+        return rules
+    }
+
+    private static func readPeer(_ value: JSONValue, at path: String, errors: FieldErrors) -> NetworkPolicy.Peer? {
+        guard let reader = FieldReader(value, at: path, errors: errors) else {
+            errors.add(.required(path, "must specify a peer"))
+            return nil
+        }
+        reader.rejectUnknown(["podSelector", "namespaceSelector", "ipBlock"])
+        var peer = NetworkPolicy.Peer()
+        if reader.has("podSelector") {
+            peer.podSelector = LabelSelector.read(reader.members["podSelector"], at: reader.path("podSelector"), errors: errors)
+        }
+        if reader.has("namespaceSelector") {
+            peer.namespaceSelector = LabelSelector.read(
+                reader.members["namespaceSelector"], at: reader.path("namespaceSelector"), errors: errors)
+        }
+        if let block = reader.object("ipBlock") {
+            block.rejectUnknown(["cidr", "except"])
+            if let text = block.string("cidr") {
+                if let cidr = CIDR(text) {
+                    var except: [CIDR] = []
+                    for (position, hole) in (block.strings("except") ?? []).enumerated() {
+                        let holePath = "\(block.path("except"))[\(position)]"
+                        guard let holeCIDR = CIDR(hole) else {
+                            errors.add(.invalid(holePath, "\"\(hole)\": must be a valid CIDR (e.g. 10.0.0.0/8 or fd00::/8)"))
+                            continue
+                        }
+                        // Kubernetes requires each hole to be a strict subset of the block.
+                        if !cidr.contains(holeCIDR) || holeCIDR.prefixLength <= cidr.prefixLength {
+                            errors.add(.invalid(holePath, "\"\(hole)\": must be a strict subset of `cidr` \(text)"))
+                            continue
+                        }
+                        except.append(holeCIDR)
+                    }
+                    peer.ipBlock = NetworkPolicy.IPBlock(cidr: cidr, except: except)
+                } else {
+                    errors.add(.invalid(block.path("cidr"), "\"\(text)\": must be a valid CIDR (e.g. 10.0.0.0/8 or fd00::/8)"))
+                }
+            } else if !block.has("cidr") {
+                errors.add(.required(block.path("cidr")))
+            }
+        }
+        let selectorCount = (reader.has("podSelector") ? 1 : 0) + (reader.has("namespaceSelector") ? 1 : 0)
+        if reader.has("ipBlock") && selectorCount > 0 {
+            errors.add(.forbidden(path, "may not specify both ipBlock and another peer"))
+            return nil
+        }
+        if !reader.has("ipBlock") && selectorCount == 0 {
+            errors.add(.required(path, "must specify a peer"))
+            return nil
+        }
+        return peer
+    }
+
+    private static func readPort(_ value: JSONValue, at path: String, errors: FieldErrors) -> NetworkPolicy.Port? {
+        guard let reader = FieldReader(value, at: path, errors: errors) else {
+            return NetworkPolicy.Port(protocol: .tcp, target: .any)
+        }
+        reader.rejectUnknown(["protocol", "port", "endPort"])
+        let before = errors.causes.count
+        var proto = TransportProtocol.tcp
+        if let name = reader.string("protocol") {
+            if let parsed = TransportProtocol(rawValue: name) {
+                proto = parsed
+            } else {
+                errors.add(.notSupported(reader.path("protocol"), name, supported: ["SCTP", "TCP", "UDP"]))
+            }
+        }
+        var target = NetworkPolicy.Port.Target.any
+        let endPort = reader.integer("endPort")
+        switch reader.members["port"] {
+        case nil, .null?:
+            if endPort != nil {
+                errors.add(.required(reader.path("port"), "must be specified when `endPort` is specified"))
+            }
+        case .string(let name)?:
+            if let problem = NameRules.portNameProblem(name) {
+                errors.add(.invalid(reader.path("port"), "\"\(name)\": \(problem)"))
+            } else if endPort != nil {
+                errors.add(.invalid(reader.path("endPort"), "may not be specified when `port` is non-numeric"))
+            } else {
+                target = .name(name)
+            }
+        case let other?:
+            guard let number = other.integerValue else {
+                errors.add(.typeInvalid(reader.path("port"), expected: "integer or string", got: other))
+                break
+            }
+            guard (1...65535).contains(number) else {
+                errors.add(.invalid(reader.path("port"), "\(number): must be between 1 and 65535, inclusive"))
+                break
+            }
+            var end = number
+            if let endPort {
+                if !(1...65535).contains(endPort) {
+                    errors.add(.invalid(reader.path("endPort"), "\(endPort): must be between 1 and 65535, inclusive"))
+                } else if endPort < number {
+                    errors.add(.invalid(reader.path("endPort"), "\(endPort): must be greater than or equal to `port`"))
+                } else {
+                    end = endPort
+                }
+            }
+            target = .number(Int(number), endPort: Int(end))
+        }
+        return errors.causes.count == before ? NetworkPolicy.Port(protocol: proto, target: target) : nil
+    }
+}

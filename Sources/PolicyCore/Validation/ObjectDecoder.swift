@@ -1,0 +1,117 @@
+/// Turns one JSON document into a validated, defaulted ``DecodedObject``, reporting every problem at once.
+public enum ObjectDecoder {
+    /// Metadata fields the server owns; a client may send them back (as in an export) and they are replaced.
+    public static let serverSetMetadata = [
+        "uid", "resourceVersion", "creationTimestamp", "generation", "selfLink", "managedFields",
+        "deletionTimestamp", "deletionGracePeriodSeconds",
+    ]
+    static let knownMetadata =
+        ["name", "generateName", "namespace", "labels", "annotations", "ownerReferences", "finalizers"]
+        + serverSetMetadata
+
+    /// Decodes a document of any stored kind.
+    /// - Parameter defaultNamespace: the namespace for a namespaced object whose metadata names none.
+    /// - Throws: ``ValidationError`` listing every cause.
+    public static func decode(_ document: JSONValue, defaultNamespace: String? = nil) throws(ValidationError)
+        -> DecodedObject
+    {
+        let errors = FieldErrors()
+        guard let root = FieldReader(document, at: "", errors: errors) else {
+            throw ValidationError(
+                kind: "", name: "",
+                causes: [.typeInvalid("", expected: "object", got: document)])
+        }
+        let apiVersion = root.string("apiVersion")
+        let kindName = root.string("kind")
+        let name = FieldReader(root.members["metadata"], at: "metadata", errors: FieldErrors())?.string("name") ?? ""
+        guard let apiVersion, let kindName else {
+            var causes = errors.causes
+            if !root.has("apiVersion") { causes.append(.required("apiVersion")) }
+            if !root.has("kind") { causes.append(.required("kind")) }
+            throw ValidationError(kind: kindName ?? "", name: name, causes: causes)
+        }
+        guard let kind = ResourceKind(apiVersion: apiVersion, kind: kindName) else {
+            throw ValidationError(kind: kindName, name: name, causes: [unsupportedKind(apiVersion: apiVersion, kind: kindName)])
+        }
+        var body = document
+        let key = readMetadata(root, kind: kind, defaultNamespace: defaultNamespace, body: &body)
+        let model: DecodedObject.Model
+        switch kind {
+        case .namespace:
+            root.rejectUnknown(["apiVersion", "kind", "metadata", "spec", "status"])
+            var labels = FieldReader(body["metadata"], at: "metadata", errors: FieldErrors())?.stringMap("labels") ?? [:]
+            // The API server sets this label on every namespace and nobody may change it.
+            labels[Namespace.nameLabel] = key.name
+            body["metadata"]?["labels"] = .stringMap(labels)
+            model = .namespace(Namespace(name: key.name, labels: labels))
+        case .pod:
+            model = .pod(PodDecoder.read(root, key: key, errors: errors))
+        case .networkPolicy:
+            model = .networkPolicy(NetworkPolicyDecoder.read(root, key: key, errors: errors, body: &body))
+        }
+        if !errors.isEmpty { throw ValidationError(kind: kind.kind, name: key.name, causes: errors.causes) }
+        return DecodedObject(key: key, body: body, model: model)
+    }
+
+    static func unsupportedKind(apiVersion: String, kind: String) -> FieldError {
+        if apiVersion.hasPrefix("projectcalico.org/") || (apiVersion == "v1" && kind.lowercased() == "policy") {
+            return FieldError(
+                field: "kind", reason: "FieldValueNotSupported",
+                message: "Calico \(kind) (\(apiVersion)) is not supported yet; supported kinds: "
+                    + supportedList)
+        }
+        if let known = ResourceKind.allCases.first(where: { $0.kind == kind }) {
+            return FieldError(
+                field: "apiVersion", reason: "FieldValueNotSupported",
+                message: "no kind \"\(kind)\" is registered for version \"\(apiVersion)\" (use \(known.apiVersion))")
+        }
+        return FieldError(
+            field: "kind", reason: "FieldValueNotSupported",
+            message: "no kind \"\(kind)\" is registered for version \"\(apiVersion)\"; supported kinds: " + supportedList)
+    }
+
+    static var supportedList: String {
+        ResourceKind.allCases.map { "\($0.kind) (\($0.apiVersion))" }.joined(separator: ", ")
+    }
+
+    private static func readMetadata(
+        _ root: FieldReader, kind: ResourceKind, defaultNamespace: String?, body: inout JSONValue
+    ) -> ObjectKey {
+        let errors = root.errors
+        guard let metadata = root.object("metadata") else {
+            errors.add(.required("metadata.name", "name is required"))
+            return ObjectKey(kind: kind, namespace: defaultNamespace ?? "", name: "")
+        }
+        metadata.rejectUnknown(knownMetadata)
+        let name = metadata.string("name") ?? ""
+        if name.isEmpty {
+            errors.add(.required("metadata.name", "name is required"))
+        } else {
+            let problem =
+                kind == .namespace ? NameRules.dns1123LabelProblem(name) : NameRules.dns1123SubdomainProblem(name)
+            if let problem { errors.add(.invalid("metadata.name", "\"\(name)\": \(problem)")) }
+        }
+        var namespace = ""
+        if kind.isNamespaced {
+            namespace = metadata.string("namespace") ?? ""
+            if namespace.isEmpty { namespace = defaultNamespace ?? "default" }
+            if let problem = NameRules.dns1123LabelProblem(namespace) {
+                errors.add(.invalid("metadata.namespace", "\"\(namespace)\": \(problem)"))
+            }
+            body["metadata"]?["namespace"] = .string(namespace)
+        } else if metadata.has("namespace"), let given = metadata.string("namespace"), !given.isEmpty {
+            errors.add(.forbidden("metadata.namespace", "not allowed on this type: \(kind.kind) is cluster-scoped"))
+        }
+        if let labels = metadata.stringMap("labels") {
+            NameRules.validateLabels(labels, at: "metadata.labels", errors: errors)
+        }
+        if let annotations = metadata.stringMap("annotations") {
+            for key in annotations.keys.sorted() {
+                if let problem = NameRules.labelKeyProblem(key) {
+                    errors.add(.invalid("metadata.annotations", "\"\(key)\": \(problem)"))
+                }
+            }
+        }
+        return ObjectKey(kind: kind, namespace: namespace, name: name)
+    }
+}
