@@ -109,14 +109,17 @@ public final class PolicyRepository: Sendable {
 
     /// Runs `body` in one write transaction at revision R+1. The revision is bumped and the
     /// transaction committed only if `body` wrote something; if it throws, nothing is kept.
-    public func write<T>(_ body: (inout WriteTransaction) throws -> T) throws -> (revision: Int64, result: T) {
+    /// With `dryRun`, every check runs but the transaction is always rolled back.
+    public func write<T>(dryRun: Bool = false, _ body: (inout WriteTransaction) throws -> T) throws -> (
+        revision: Int64, result: T
+    ) {
         try connection.withLock { connection in
             try connection.execute("BEGIN IMMEDIATE")
             do {
                 let current = try PolicyRepository.readRevision(connection)
                 var transaction = WriteTransaction(connection: connection, revision: current + 1)
                 let result = try body(&transaction)
-                if transaction.hasWritten {
+                if transaction.hasWritten && !dryRun {
                     try connection.query("UPDATE revision SET value = ? WHERE id = 1", [.integer(current + 1)])
                     try connection.execute("COMMIT")
                     return (current + 1, result)

@@ -43,7 +43,7 @@ public enum JSONValue: Sendable, Hashable {
     public var integerValue: Int64? {
         switch self {
         case .integer(let value): return value
-        case .double(let value) where value.rounded() == value && abs(value) < 9e15: return Int64(value)
+        case .double(let value) where abs(value) < 9e15 && Double(Int64(value)) == value: return Int64(value)
         default: return nil
         }
     }

@@ -1,0 +1,116 @@
+public import PolicyCore
+public import MicroHTTP
+
+/// Reads request bodies: one object (JSON or YAML), or a bundle of them.
+public enum BundleReader {
+    enum Format { case json, yaml }
+
+    static func format(of request: HTTPRequest) throws(APIError) -> Format {
+        let type = (request.header("content-type") ?? "application/json").split(separator: ";").first.map {
+            $0.trimmingSpaces.lowercased()
+        } ?? ""
+        switch type {
+        case "", "application/json", "application/merge-patch+json": return .json
+        case "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "application/apply-patch+yaml": return .yaml
+        default: throw APIError.unsupportedMediaType(type)
+        }
+    }
+
+    static func text(_ bytes: [UInt8]) throws(APIError) -> String {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw APIError.badRequest("the request body is not valid UTF-8")
+        }
+        if text.utf8.contains(0) { throw APIError.badRequest("the request body contains a NUL byte") }
+        return text
+    }
+
+    /// The single object in a write request's body.
+    public static func object(from request: HTTPRequest) throws(APIError) -> JSONValue {
+        let documents = try documents(from: request)
+        guard documents.count == 1 else {
+            throw APIError.badRequest("expected one object in the request body, found \(documents.count)")
+        }
+        return documents[0].value
+    }
+
+    /// Every document of a bundle, `List`s flattened.
+    public static func documents(from request: HTTPRequest) throws(APIError) -> [BundleDocument] {
+        let format = try format(of: request)
+        let body = try text(request.body)
+        var raw: [BundleDocument]
+        switch format {
+        case .json:
+            if body.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return [] }
+            do {
+                raw = [BundleDocument(index: 0, line: 1, value: try JSONParser.parse(Array(body.utf8)))]
+            } catch {
+                throw APIError.badRequest("the request body is not valid JSON: \(error)")
+            }
+        case .yaml:
+            do {
+                raw = try YAMLCodec.documents(body)
+            } catch {
+                throw APIError.badRequest(
+                    "YAML document \(error.documentIndex), line \(error.line), column \(error.column): \(error.message)")
+            }
+        }
+        var flattened: [BundleDocument] = []
+        for document in raw where !document.value.isNull {
+            if document.value["kind"]?.stringValue == "List" {
+                guard let items = document.value["items"]?.arrayValue else {
+                    throw APIError.badRequest("document \(document.index) (line \(document.line)): a List needs an items array")
+                }
+                for (offset, item) in items.enumerated() {
+                    var lines: [String: Int] = [:]
+                    let prefix = "items[\(offset)]"
+                    for (path, line) in document.fieldLines where path.hasPrefix(prefix) {
+                        var rest = path.dropFirst(prefix.count)
+                        if rest.first == "." { rest = rest.dropFirst() }
+                        lines[String(rest)] = line
+                    }
+                    flattened.append(
+                        BundleDocument(
+                            index: flattened.count, line: document.fieldLines[prefix] ?? document.line, value: item,
+                            fieldLines: lines))
+                }
+            } else {
+                var copy = document
+                copy.index = flattened.count
+                flattened.append(copy)
+            }
+        }
+        return flattened
+    }
+
+    /// Validates every document; the first invalid one fails the whole bundle, naming its index and line.
+    public static func decode(_ documents: [BundleDocument], defaultNamespace: String?) throws(APIError) -> [DecodedObject] {
+        var objects: [DecodedObject] = []
+        for document in documents {
+            do {
+                objects.append(try ObjectDecoder.decode(document.value, defaultNamespace: defaultNamespace))
+            } catch {
+                let causes = error.causes.map { cause in
+                    var located = cause
+                    located.message = "document \(document.index), line \(document.line(of: cause.field)): \(cause.message)"
+                    return located
+                }
+                let firstLine = error.causes.first.map { document.line(of: $0.field) } ?? document.line
+                var located = APIError.invalid(
+                    ValidationError(kind: error.kind, name: error.name, causes: error.causes),
+                    prefix: "document \(document.index) (starting at line \(document.line), error at line \(firstLine)): ")
+                located.causes = causes
+                throw located
+            }
+        }
+        return objects
+    }
+}
+
+extension Substring {
+    var trimmingSpaces: Substring {
+        var result = self
+        while result.first == " " { result = result.dropFirst() }
+        while result.last == " " { result = result.dropLast() }
+        return result
+    }
+}

@@ -1,0 +1,78 @@
+import MicroHTTP
+import PolicyCore
+
+extension Router {
+    func decide(_ request: HTTPRequest) throws -> HTTPResponse {
+        let question: DecisionRequest
+        if request.method == "GET" {
+            question = try shorthandQuestion(request.query)
+        } else {
+            question = try DecisionCodec.request(try jsonBody(request))
+        }
+        let compiled = service.current
+        do {
+            return .json(DecisionCodec.json(try compiled.decide(question)))
+        } catch {
+            throw DecisionCodec.apiError(error)
+        }
+    }
+
+    func decideBatch(_ request: HTTPRequest) throws -> HTTPResponse {
+        let body = try jsonBody(request)
+        let errors = FieldErrors()
+        guard let reader = FieldReader(body, at: "", errors: errors), let items = reader.array("items") else {
+            throw APIError.invalidField("items", "must be an array of decision requests")
+        }
+        reader.rejectUnknown(["items"])
+        if !errors.isEmpty { throw DecisionCodec.invalid(errors) }
+        var questions: [DecisionRequest] = []
+        questions.reserveCapacity(items.count)
+        for item in items { questions.append(try DecisionCodec.request(item.value, at: item.path)) }
+        // One compiled set for the whole batch: every answer is on the same revision.
+        let compiled = service.current
+        var results: [JSONValue] = []
+        results.reserveCapacity(questions.count)
+        for (position, question) in questions.enumerated() {
+            do {
+                results.append(DecisionCodec.json(try compiled.decide(question)))
+            } catch {
+                let mapped = DecisionCodec.apiError(error)
+                throw APIError(code: mapped.code, reason: mapped.reason, message: "items[\(position)]: \(mapped.message)")
+            }
+        }
+        return .json(.object(["revision": .integer(compiled.revision), "results": .array(results)]))
+    }
+
+    private func jsonBody(_ request: HTTPRequest) throws -> JSONValue {
+        if let type = request.header("content-type"), !type.lowercased().hasPrefix("application/json") {
+            throw APIError.unsupportedMediaType(type)
+        }
+        do {
+            return try JSONParser.parse(request.body)
+        } catch {
+            throw APIError.badRequest("the request body is not valid JSON: \(error)")
+        }
+    }
+
+    private func shorthandQuestion(_ query: [String: String]) throws -> DecisionRequest {
+        guard let from = query["from"], !from.isEmpty else { throw APIError.invalidField("from", "required: ns/pod or an IP address") }
+        guard let to = query["to"], !to.isEmpty else { throw APIError.invalidField("to", "required: ns/pod or an IP address") }
+        var port: Int?
+        if let text = query["port"], !text.isEmpty {
+            guard let number = Int(text), (1...65535).contains(number) else {
+                throw APIError.invalidField("port", "\"\(text)\": must be between 1 and 65535, inclusive")
+            }
+            port = number
+        }
+        var proto = TransportProtocol.tcp
+        if let text = query["protocol"], !text.isEmpty {
+            guard let parsed = TransportProtocol(rawValue: text.uppercased()) else {
+                throw APIError.invalidField("protocol", "Unsupported value: \"\(text)\": supported values: \"SCTP\", \"TCP\", \"UDP\"")
+            }
+            proto = parsed
+        }
+        return DecisionRequest(
+            source: try DecisionCodec.endpoint(shorthand: from, field: "from"),
+            destination: try DecisionCodec.endpoint(shorthand: to, field: "to"), port: port, protocol: proto)
+    }
+}

@@ -1,0 +1,150 @@
+import MicroHTTP
+import PolicyCore
+import PolicyStore
+
+extension Router {
+    func handleResource(_ request: HTTPRequest, _ target: ResourcePath) throws -> HTTPResponse {
+        let kind = target.kind
+        guard let name = target.name else {
+            switch request.method {
+            case "GET": return try list(request, target)
+            case "POST":
+                if kind.isNamespaced, target.namespace == nil {
+                    throw APIError.methodNotAllowed("POST", request.path + " (name a namespace: /namespaces/{ns}/\(kind.plural))")
+                }
+                let object = try decodeBody(request, target, pathName: nil)
+                let record = try service.create(object)
+                return .json(record.body, status: 201)
+            default: throw APIError.methodNotAllowed(request.method, request.path)
+            }
+        }
+        let key = ObjectKey(kind: kind, namespace: target.namespace ?? "", name: name)
+        switch request.method {
+        case "GET": return .json(try service.get(key).body)
+        case "PUT":
+            let object = try decodeBody(request, target, pathName: name)
+            let expected = try expectedResourceVersion(request)
+            let (record, created) = try service.replace(object, expectedResourceVersion: expected)
+            return .json(record.body, status: created ? 201 : 200)
+        case "DELETE": return .json(try service.delete(key).body)
+        default: throw APIError.methodNotAllowed(request.method, request.path)
+        }
+    }
+
+    /// Decodes and validates a write body; the path's namespace and name win, and a body naming others is refused.
+    private func decodeBody(_ request: HTTPRequest, _ target: ResourcePath, pathName: String?) throws -> DecodedObject {
+        var document = try BundleReader.object(from: request)
+        guard case .object = document else { throw APIError.badRequest("the request body must be an object") }
+        if document["apiVersion"] == nil { document["apiVersion"] = .string(target.kind.apiVersion) }
+        if document["kind"] == nil { document["kind"] = .string(target.kind.kind) }
+        if let kind = document["kind"]?.stringValue, let apiVersion = document["apiVersion"]?.stringValue,
+            ResourceKind(apiVersion: apiVersion, kind: kind) != target.kind
+        {
+            throw APIError.badRequest(
+                "the body is a \(kind) (\(apiVersion)) but the URL is for \(target.kind.kind) (\(target.kind.apiVersion))")
+        }
+        var metadata = document["metadata"]?.objectValue ?? [:]
+        if let namespace = target.namespace {
+            if let given = metadata["namespace"]?.stringValue, !given.isEmpty, given != namespace {
+                throw APIError.badRequest(
+                    "the namespace of the provided object (\(given)) does not match the namespace sent on the request (\(namespace))")
+            }
+            metadata["namespace"] = .string(namespace)
+        }
+        if let pathName {
+            if let given = metadata["name"]?.stringValue, !given.isEmpty, given != pathName {
+                throw APIError.badRequest("the name of the object (\(given)) does not match the name on the URL (\(pathName))")
+            }
+            metadata["name"] = .string(pathName)
+        }
+        if document["metadata"] == nil || document["metadata"]!.objectValue != nil {
+            document["metadata"] = .object(metadata)
+        }
+        do {
+            return try ObjectDecoder.decode(document, defaultNamespace: target.namespace)
+        } catch {
+            throw APIError.invalid(error)
+        }
+    }
+
+    private func expectedResourceVersion(_ request: HTTPRequest) throws -> Int64? {
+        let document = try BundleReader.object(from: request)
+        guard let text = document["metadata"]?["resourceVersion"]?.stringValue, !text.isEmpty else { return nil }
+        guard let value = Int64(text) else {
+            throw APIError.invalidField("metadata.resourceVersion", "\"\(text)\": must be a resourceVersion this server issued")
+        }
+        return value
+    }
+
+    private func list(_ request: HTTPRequest, _ target: ResourcePath) throws -> HTTPResponse {
+        var query: LabelQuery?
+        if let text = request.query["labelSelector"] {
+            do {
+                query = try LabelQuery(text)
+            } catch {
+                throw APIError(code: 400, reason: "BadRequest", message: "unable to parse requirement: \(error.message)", causes: [error])
+            }
+        }
+        var limit = Int.max
+        if let text = request.query["limit"], !text.isEmpty {
+            guard let parsed = Int(text), parsed >= 0 else { throw APIError.badRequest("limit must be a non-negative integer") }
+            if parsed > 0 { limit = parsed }
+        }
+        var after: (namespace: String, name: String)?
+        if let token = request.query["continue"], !token.isEmpty {
+            guard let decoded = ContinueToken.decode(token) else { throw APIError.badRequest("invalid continue token") }
+            after = decoded
+        }
+        let (revision, records) = try service.repository.list(target.kind, namespace: target.namespace, after: after)
+        var items: [JSONValue] = []
+        var next: String?
+        for record in records {
+            let labels = record.body["metadata"]?["labels"]?.stringMap ?? [:]
+            guard query?.matches(labels) ?? true else { continue }
+            if items.count == limit {
+                let last = items.last!["metadata"]!
+                next = ContinueToken.encode(
+                    namespace: last["namespace"]?.stringValue ?? "", name: last["name"]?.stringValue ?? "")
+                break
+            }
+            items.append(record.body)
+        }
+        var metadata: [String: JSONValue] = ["resourceVersion": .string(String(revision))]
+        if let next { metadata["continue"] = .string(next) }
+        return .json(
+            .object([
+                "kind": .string(target.kind.kind + "List"), "apiVersion": .string(target.kind.apiVersion),
+                "metadata": .object(metadata), "items": .array(items),
+            ]))
+    }
+}
+
+/// An opaque list position: the hex of `namespace NUL name`.
+enum ContinueToken {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    static func encode(namespace: String, name: String) -> String {
+        var out: [UInt8] = []
+        for byte in Array(namespace.utf8) + [0] + Array(name.utf8) {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func decode(_ token: String) -> (namespace: String, name: String)? {
+        let chars = Array(token.utf8)
+        guard chars.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        var index = 0
+        while index < chars.count {
+            guard let high = digits.firstIndex(of: chars[index]), let low = digits.firstIndex(of: chars[index + 1]) else {
+                return nil
+            }
+            bytes.append(UInt8(high << 4 | low))
+            index += 2
+        }
+        guard let split = bytes.firstIndex(of: 0) else { return nil }
+        return (String(decoding: bytes[..<split], as: UTF8.self), String(decoding: bytes[(split + 1)...], as: UTF8.self))
+    }
+}

@@ -1,0 +1,202 @@
+public import PolicyCore
+public import PolicyStore
+import Synchronization
+
+/// The service's state: the store, the snapshot the evaluator is built from, and the current compiled set.
+///
+/// Writes are serialised by `writer` (SQLite transaction, then snapshot update, then recompile, then publish),
+/// so a write returns only after decisions can see it. Decisions read `compiled` under a short lock and
+/// evaluate outside it.
+public final class PolicyService: Sendable {
+    public let repository: PolicyRepository
+    private let writer: Mutex<PolicySnapshot>
+    private let compiled: Mutex<CompiledPolicySet>
+    private let compileStats = Mutex<(count: Int, lastSeconds: Double)>((0, 0))
+
+    /// Loads every stored object and compiles the evaluator.
+    public init(repository: PolicyRepository) throws {
+        self.repository = repository
+        let (revision, records) = try repository.loadAll()
+        var models: [DecodedObject.Model] = []
+        for record in records {
+            do {
+                models.append(try ObjectDecoder.decode(record.body).model)
+            } catch {
+                throw StoreError("stored object \(record.key) no longer validates: \(error)")
+            }
+        }
+        let snapshot = PolicySnapshot(revision: revision, models: models)
+        writer = Mutex(snapshot)
+        compiled = Mutex(CompiledPolicySet(snapshot))
+    }
+
+    /// The compiled set decisions are made on.
+    public var current: CompiledPolicySet { compiled.withLock { $0 } }
+
+    /// How many times the evaluator was compiled since start.
+    public var compileCount: Int { compileStats.withLock { $0.count } }
+
+    /// One stored object.
+    public func get(_ key: ObjectKey) throws -> StoredRecord {
+        guard let record = try repository.get(key) else { throw APIError.notFound(key.kind.plural, key.name, kind: key.kind.kind) }
+        return record
+    }
+
+    /// A change made by a committed transaction, replayed on the snapshot.
+    enum SnapshotChange {
+        case upsert(DecodedObject.Model)
+        case remove(ObjectKey)
+    }
+
+    /// Runs a write transaction and, if it committed, publishes the new compiled set before returning.
+    private func commit<T: Sendable>(
+        dryRun: Bool = false, _ body: (inout WriteTransaction, inout [SnapshotChange]) throws -> T
+    ) throws -> (revision: Int64, result: T) {
+        try writer.withLock { snapshot in
+            var changes: [SnapshotChange] = []
+            let (revision, result) = try repository.write(dryRun: dryRun) { transaction in
+                try body(&transaction, &changes)
+            }
+            if !dryRun, revision != snapshot.revision {
+                for change in changes {
+                    switch change {
+                    case .upsert(let model): snapshot.upsert(model)
+                    case .remove(let key): snapshot.remove(key)
+                    }
+                }
+                snapshot.revision = revision
+                publish(snapshot)
+            }
+            return (revision, result)
+        }
+    }
+
+    private func publish(_ snapshot: PolicySnapshot) {
+        let started = ContinuousClock.now
+        let set = CompiledPolicySet(snapshot)
+        let elapsed = ContinuousClock.now - started
+        compiled.withLock { $0 = set }
+        compileStats.withLock {
+            $0.count += 1
+            $0.lastSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        }
+    }
+
+    private func requireNamespace(_ namespace: String, in transaction: WriteTransaction, alsoPending pending: Set<String> = [])
+        throws
+    {
+        if pending.contains(namespace) { return }
+        if try transaction.get(ObjectKey(kind: .namespace, namespace: "", name: namespace)) == nil {
+            throw APIError.notFound("namespaces", namespace, kind: "Namespace")
+        }
+    }
+
+    /// Creates an object; 409 if it exists, 404 if its namespace does not.
+    public func create(_ object: DecodedObject) throws -> StoredRecord {
+        try commit { transaction, changes in
+            if object.key.kind.isNamespaced { try requireNamespace(object.key.namespace, in: transaction) }
+            if try transaction.get(object.key) != nil {
+                throw APIError.alreadyExists(object.key.kind.plural, object.key.name, kind: object.key.kind.kind)
+            }
+            changes.append(.upsert(object.model))
+            return try transaction.put(object.key, body: object.body, existing: nil)
+        }.result
+    }
+
+    /// Creates or replaces an object; a stale `expectedResourceVersion` is 409 Conflict.
+    public func replace(_ object: DecodedObject, expectedResourceVersion: Int64?) throws -> (record: StoredRecord, created: Bool) {
+        try commit { transaction, changes in
+            if object.key.kind.isNamespaced { try requireNamespace(object.key.namespace, in: transaction) }
+            let existing = try transaction.get(object.key)
+            if let expectedResourceVersion, expectedResourceVersion != existing?.resourceVersion {
+                if existing == nil {
+                    throw APIError.notFound(object.key.kind.plural, object.key.name, kind: object.key.kind.kind)
+                }
+                throw APIError.conflict(object.key.kind.plural, object.key.name, kind: object.key.kind.kind)
+            }
+            if let existing, DecodedObject.comparableBody(existing.body) == DecodedObject.comparableBody(object.body) {
+                return (existing, false)
+            }
+            changes.append(.upsert(object.model))
+            return (try transaction.put(object.key, body: object.body, existing: existing), existing == nil)
+        }.result
+    }
+
+    /// Deletes an object (a namespace with everything in it) and returns it as it was.
+    public func delete(_ key: ObjectKey) throws -> StoredRecord {
+        try commit { transaction, changes in
+            guard let existing = try transaction.get(key) else {
+                throw APIError.notFound(key.kind.plural, key.name, kind: key.kind.kind)
+            }
+            if key.kind == .namespace {
+                for inner in try transaction.keys(inNamespace: key.name) { try transaction.delete(inner) }
+            }
+            try transaction.delete(key)
+            changes.append(.remove(key))
+            return existing
+        }.result
+    }
+
+    /// Applies a validated bundle in one transaction.
+    public func importBundle(_ objects: [DecodedObject], mode: ImportMode, dryRun: Bool) throws -> (
+        revision: Int64, outcomes: [ImportOutcome]
+    ) {
+        var seen: [ObjectKey: Int] = [:]
+        for (position, object) in objects.enumerated() {
+            if let first = seen[object.key] {
+                throw APIError.badRequest(
+                    "document \(position) repeats \(object.key) (first at document \(first)); each object may appear once in a bundle")
+            }
+            seen[object.key] = position
+        }
+        // Namespaces first, then what lives in them; the stable sort keeps document order otherwise.
+        let ordered = objects.enumerated().sorted { ($0.element.key.kind.applyRank, $0.offset) < ($1.element.key.kind.applyRank, $1.offset) }
+            .map(\.element)
+        let bundleNamespaces = Set(objects.filter { $0.key.kind == .namespace }.map(\.key.name))
+        let (revision, outcomes) = try commit(dryRun: dryRun) { transaction, changes in
+            var outcomes: [ImportOutcome] = []
+            var existingNamespaces: Set<String> = []
+            if mode != .replace {
+                for object in ordered where object.key.kind.isNamespaced && !bundleNamespaces.contains(object.key.namespace) {
+                    if existingNamespaces.contains(object.key.namespace) { continue }
+                    try requireNamespace(object.key.namespace, in: transaction)
+                    existingNamespaces.insert(object.key.namespace)
+                }
+            } else {
+                for object in ordered where object.key.kind.isNamespaced && !bundleNamespaces.contains(object.key.namespace) {
+                    throw APIError.notFound("namespaces", object.key.namespace, kind: "Namespace")
+                }
+            }
+            for object in ordered {
+                let existing = try transaction.get(object.key)
+                if mode == .create, existing != nil {
+                    throw APIError.alreadyExists(object.key.kind.plural, object.key.name, kind: object.key.kind.kind)
+                }
+                if let existing, DecodedObject.comparableBody(existing.body) == DecodedObject.comparableBody(object.body) {
+                    outcomes.append(ImportOutcome(key: object.key.described, action: .unchanged))
+                    continue
+                }
+                try transaction.put(object.key, body: object.body, existing: existing)
+                changes.append(.upsert(object.model))
+                outcomes.append(ImportOutcome(key: object.key.described, action: existing == nil ? .created : .updated))
+            }
+            if mode == .replace {
+                // Delete what the bundle does not name; namespaces last, their contents first.
+                for key in try transaction.allKeys().sorted(by: >) where seen[key] == nil {
+                    try transaction.delete(key)
+                    changes.append(.remove(key))
+                    outcomes.append(ImportOutcome(key: key.described, action: .deleted))
+                }
+            }
+            return outcomes
+        }
+        return (revision, outcomes)
+    }
+}
+
+extension ObjectKey {
+    var described: ObjectKeyDescription {
+        ObjectKeyDescription(
+            kind: kind.kind, apiVersion: kind.apiVersion, namespace: namespace, name: name, displayKind: kind.displayName)
+    }
+}

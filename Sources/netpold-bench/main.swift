@@ -1,0 +1,1 @@
+print("netpold-bench: see issue 3")
