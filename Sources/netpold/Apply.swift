@@ -105,6 +105,13 @@ enum BundleFiles {
     }
 }
 
+enum FileHandleOutput {
+    static func standardError(_ text: String) {
+        let bytes = Array((text + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    }
+}
+
 /// Turns a server answer into output or a failure that carries the server's message.
 enum ClientOutput {
     struct ServerError: Error, CustomStringConvertible {
@@ -119,7 +126,9 @@ enum ClientOutput {
             for cause in parsed?["details"]?["causes"]?.arrayValue ?? [] {
                 text += "\n  \(cause["field"]?.stringValue ?? ""): \(cause["message"]?.stringValue ?? "")"
             }
-            throw ServerError(description: text)
+            // Printed here rather than thrown so the output reads like kubectl's, without a second "Error:" prefix.
+            FileHandleOutput.standardError(text)
+            throw ExitCode.failure
         }
         if expectJSON, parsed == nil { throw ServerError(description: "the server's answer is not JSON") }
         return parsed ?? .null

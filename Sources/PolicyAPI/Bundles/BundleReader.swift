@@ -5,6 +5,8 @@ public import MicroHTTP
 public enum BundleReader {
     enum Format { case json, yaml }
 
+    /// The body's format from its Content-Type. curl's default (`-d` sends form encoding) is sniffed:
+    /// a body starting with `{` or `[` is JSON, anything else YAML.
     static func format(of request: HTTPRequest) throws(APIError) -> Format {
         let type = (request.header("content-type") ?? "application/json").split(separator: ";").first.map {
             $0.trimmingSpaces.lowercased()
@@ -12,6 +14,9 @@ public enum BundleReader {
         switch type {
         case "", "application/json", "application/merge-patch+json": return .json
         case "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "application/apply-patch+yaml": return .yaml
+        case "application/x-www-form-urlencoded":
+            let first = request.body.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
+            return first == UInt8(ascii: "{") || first == UInt8(ascii: "[") ? .json : .yaml
         default: throw APIError.unsupportedMediaType(type)
         }
     }
