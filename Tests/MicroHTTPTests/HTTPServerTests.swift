@@ -1,0 +1,139 @@
+import Glibc
+import MicroHTTP
+import Testing
+
+/// A raw loopback connection, so the test controls keep-alive and chunking byte by byte.
+final class RawConnection {
+    let fd: Int32
+
+    init(port: UInt16) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        try #require(rc == 0)
+    }
+
+    deinit { close(fd) }
+
+    func send(_ text: String) {
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    }
+
+    /// Reads one response (headers plus a Content-Length body).
+    func readResponse() -> (status: Int, headers: String, body: String)? {
+        var data: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            if let end = data.indices.first(where: { data[$0...].starts(with: [13, 10, 13, 10]) }) {
+                let head = String(decoding: data[..<end], as: UTF8.self)
+                let lengthLine = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                let length = lengthLine.flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: " ")) } ?? 0
+                while data.count < end + 4 + length {
+                    let count = read(fd, &buffer, buffer.count)
+                    if count <= 0 { return nil }
+                    data.append(contentsOf: buffer[0..<count])
+                }
+                let status = Int(head.split(separator: " ")[1]) ?? 0
+                return (status, head, String(decoding: data[(end + 4)..<(end + 4 + length)], as: UTF8.self))
+            }
+            let count = read(fd, &buffer, buffer.count)
+            if count <= 0 { return nil }
+            data.append(contentsOf: buffer[0..<count])
+        }
+    }
+}
+
+extension Substring {
+    func trimmingCharacters(in set: String) -> Substring {
+        var result = self
+        while let first = result.first, set.contains(first) { result = result.dropFirst() }
+        while let last = result.last, set.contains(last) { result = result.dropLast() }
+        return result
+    }
+}
+
+@Suite struct HTTPServerTests {
+    /// Echoes method, path, a query parameter and the body length.
+    func startEchoServer(maxBody: Int = 1 << 20) throws -> HTTPServer {
+        var configuration = HTTPServerConfiguration()
+        configuration.port = 0
+        configuration.maxBodyBytes = maxBody
+        return try HTTPServer(configuration: configuration) { request in
+            let text = "\(request.method) \(request.path) q=\(request.query["q"] ?? "-") len=\(request.body.count) ct=\(request.header("Content-Type") ?? "-")"
+            return HTTPResponse(status: 200, contentType: "text/plain", body: Array(text.utf8))
+        }
+    }
+
+    @Test func servesSeveralRequestsOnOneKeepAliveConnection() throws {
+        let server = try startEchoServer()
+        defer { server.stop() }
+        #expect(server.port != 0)
+        let connection = try RawConnection(port: server.port)
+        connection.send("GET /a?q=1 HTTP/1.1\r\nHost: x\r\n\r\n")
+        let first = try #require(connection.readResponse())
+        #expect(first.status == 200)
+        #expect(first.body == "GET /a q=1 len=0 ct=-")
+        #expect(!first.headers.lowercased().contains("connection: close"))
+        connection.send("POST /b HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\n\r\nhello")
+        let second = try #require(connection.readResponse())
+        #expect(second.body == "POST /b q=- len=5 ct=application/json")
+    }
+
+    @Test func assemblesABodySentInSeveralChunks() throws {
+        let server = try startEchoServer()
+        defer { server.stop() }
+        let connection = try RawConnection(port: server.port)
+        connection.send("PUT /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+        let piece = String(repeating: "z", count: 3000)
+        for _ in 0..<4 {
+            connection.send(String(piece.utf8.count, radix: 16) + "\r\n" + piece + "\r\n")
+            usleep(10_000)
+        }
+        connection.send("0\r\n\r\n")
+        let response = try #require(connection.readResponse())
+        #expect(response.body == "PUT /c q=- len=12000 ct=-")
+    }
+
+    @Test func refusesABodyOverTheLimitBeforeReadingIt() throws {
+        let server = try startEchoServer(maxBody: 1000)
+        defer { server.stop() }
+        let connection = try RawConnection(port: server.port)
+        connection.send("POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\n\r\n")
+        let response = try #require(connection.readResponse())
+        #expect(response.status == 413)
+        #expect(response.body.contains("RequestEntityTooLarge"))
+    }
+
+    @Test func refusesAChunkedBodyThatGrowsOverTheLimit() throws {
+        let server = try startEchoServer(maxBody: 1000)
+        defer { server.stop() }
+        let connection = try RawConnection(port: server.port)
+        connection.send("POST /big HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+        let piece = String(repeating: "y", count: 800)
+        connection.send("320\r\n" + piece + "\r\n320\r\n" + piece + "\r\n0\r\n\r\n")
+        #expect(connection.readResponse()?.status == 413)
+    }
+
+    @Test func theClientTalksToTheServer() throws {
+        let server = try startEchoServer()
+        defer { server.stop() }
+        let response = try HTTPClient.send(method: "POST", url: server.url + "/d?q=2", body: Array("abc".utf8))
+        #expect(response.status == 200)
+        #expect(response.bodyText == "POST /d q=2 len=3 ct=-")
+    }
+
+    @Test func aStoppedServerRefusesConnections() throws {
+        let server = try startEchoServer()
+        let port = server.port
+        server.stop()
+        #expect(throws: HTTPClient.Failure.self) { try HTTPClient.send(method: "GET", url: "http://127.0.0.1:\(port)/") }
+    }
+}

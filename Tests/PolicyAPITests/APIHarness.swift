@@ -1,0 +1,87 @@
+import Glibc
+import MicroHTTP
+import PolicyAPI
+import PolicyCore
+import PolicyStore
+
+/// The repository's top folder, found from this file's path.
+let repositoryRoot: String = {
+    var path = #filePath
+    for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
+    return path
+}()
+
+/// A router over a fresh in-memory store with the real migrations; requests go straight to `handle`.
+struct APIHarness {
+    let router: Router
+
+    init(path: String = ":memory:") throws {
+        let repository = try PolicyRepository(
+            path: path, migrations: try Migration.load(from: repositoryRoot + "/migrations"))
+        router = Router(service: try PolicyService(repository: repository), version: "test")
+    }
+
+    @discardableResult
+    func send(_ method: String, _ target: String, _ body: String = "", contentType: String? = nil, accept: String? = nil)
+        -> (status: Int, json: JSONValue, text: String)
+    {
+        var path = target
+        var query: [String: String] = [:]
+        if let mark = target.firstIndex(of: "?") {
+            path = String(target[..<mark])
+            for pair in target[target.index(after: mark)...].split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                query[String(parts[0])] = parts.count > 1 ? String(parts[1]).removingPercentEncoding : ""
+            }
+        }
+        var headers: [String: String] = [:]
+        if let contentType { headers["Content-Type"] = contentType }
+        if let accept { headers["Accept"] = accept }
+        let response = router.handle(HTTPRequest(method: method, path: path, query: query, headers: headers, body: Array(body.utf8)))
+        let json = (try? JSONParser.parse(response.body)) ?? .null
+        return (response.status, json, response.bodyText)
+    }
+
+    func importYAML(_ yaml: String, mode: String = "apply", extra: String = "") -> (status: Int, json: JSONValue, text: String) {
+        send("POST", "/v1/import?mode=\(mode)\(extra)", yaml, contentType: "application/yaml")
+    }
+}
+
+extension String {
+    /// Decodes %XX escapes (enough for test query strings).
+    var removingPercentEncoding: String {
+        var bytes: [UInt8] = []
+        var iterator = Array(utf8).makeIterator()
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
+                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
+            {
+                bytes.append(value)
+            } else {
+                bytes.append(byte == UInt8(ascii: "+") ? 0x20 : byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+func readFile(_ path: String) -> String {
+    guard let file = fopen(path, "rb") else { return "" }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let count = fread(&buffer, 1, buffer.count, file)
+        if count == 0 { break }
+        bytes.append(contentsOf: buffer[0..<count])
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+let namespaceX = #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"x","labels":{"team":"a"}}}"#
+
+func podJSON(_ name: String, namespace: String = "x", ip: String, labels: String = #"{"app":"web"}"#) -> String {
+    #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"\#(name)","namespace":"\#(namespace)","labels":\#(labels)},"spec":{"containers":[{"name":"c","image":"nginx","ports":[{"name":"http","containerPort":8080}]}]},"status":{"podIP":"\#(ip)"}}"#
+}
+
+let denyAllIngress = #"{"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"deny","namespace":"x"},"spec":{"podSelector":{}}}"#

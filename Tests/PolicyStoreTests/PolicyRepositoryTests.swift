@@ -1,0 +1,137 @@
+import Glibc
+import PolicyCore
+import PolicyStore
+import Testing
+
+/// The repository's real migrations, found from this file's path.
+let migrationsDirectory: String = {
+    var path = #filePath
+    for _ in 0..<3 { path = String(path[..<path.lastIndex(of: "/")!]) }
+    return path + "/migrations"
+}()
+
+/// A fresh database file in a temporary folder, removed afterwards.
+func withTemporaryDatabase<T>(_ body: (String) throws -> T) throws -> T {
+    var template = Array("/tmp/netpold-test-XXXXXX".utf8CString)
+    let dir = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+    defer {
+        for suffix in ["", "-wal", "-shm"] { unlink(dir + "/test.db" + suffix) }
+        rmdir(dir)
+    }
+    return try body(dir + "/test.db")
+}
+
+func namespaceObject(_ name: String, labels: [String: String] = [:]) throws -> DecodedObject {
+    try ObjectDecoder.decode(.object([
+        "apiVersion": .string("v1"), "kind": .string("Namespace"),
+        "metadata": .object(["name": .string(name), "labels": .stringMap(labels)]),
+    ]))
+}
+
+@Suite struct PolicyRepositoryTests {
+    @Test func appliesEveryMigrationInOrderAndRecordsThem() throws {
+        let repository = try PolicyRepository(path: ":memory:", migrations: try Migration.load(from: migrationsDirectory))
+        #expect(repository.schemaVersions == ["0001_create_objects", "0002_index_resource_version"])
+        #expect(try repository.revision() == 0)
+    }
+
+    @Test func aDatabaseCreatedAtMigrationOneUpgradesAndKeepsItsData() throws {
+        let all = try Migration.load(from: migrationsDirectory)
+        try withTemporaryDatabase { path in
+            do {
+                let old = try PolicyRepository(path: path, migrations: [all[0]])
+                #expect(old.schemaVersions == ["0001_create_objects"])
+                let namespace = try namespaceObject("legacy")
+                _ = try old.write { transaction in try transaction.put(namespace.key, body: namespace.body, existing: nil) }
+                old.close()
+            }
+            let upgraded = try PolicyRepository(path: path, migrations: all)
+            #expect(upgraded.schemaVersions == all.map(\.version))
+            #expect(try upgraded.get(ObjectKey(kind: .namespace, namespace: "", name: "legacy")) != nil)
+        }
+    }
+
+    @Test func aDatabaseFromANewerVersionIsRefused() throws {
+        let all = try Migration.load(from: migrationsDirectory)
+        try withTemporaryDatabase { path in
+            let newer = all + [Migration(version: "9999_future", sql: "CREATE TABLE future (x INTEGER)")]
+            try PolicyRepository(path: path, migrations: newer).close()
+            #expect(throws: StoreError.self) { try PolicyRepository(path: path, migrations: all) }
+        }
+    }
+
+    @Test func eachWriteTransactionBumpsTheRevisionOnceAndKeepsUidAndCreationTime() throws {
+        let repository = try PolicyRepository(path: ":memory:", migrations: try Migration.load(from: migrationsDirectory))
+        let first = try namespaceObject("a")
+        let (revision1, record1) = try repository.write { transaction in
+            let record = try transaction.put(first.key, body: first.body, existing: nil)
+            try transaction.put(try namespaceObject("b").key, body: try namespaceObject("b").body, existing: nil)
+            return record
+        }
+        #expect(revision1 == 1)
+        #expect(record1.body["metadata"]?["resourceVersion"] == .string("1"))
+        let updated = try namespaceObject("a", labels: ["team": "x"])
+        let (revision2, record2) = try repository.write { transaction in
+            try transaction.put(updated.key, body: updated.body, existing: try transaction.get(updated.key))
+        }
+        #expect(revision2 == 2)
+        #expect(record2.uid == record1.uid)
+        #expect(record2.creationTimestamp == record1.creationTimestamp)
+        #expect(try repository.get(updated.key)?.resourceVersion == 2)
+        #expect(try repository.get(ObjectKey(kind: .namespace, namespace: "", name: "b"))?.resourceVersion == 1)
+    }
+
+    @Test func aTransactionThatThrowsLeavesNothingBehind() throws {
+        struct Boom: Error {}
+        let repository = try PolicyRepository(path: ":memory:", migrations: try Migration.load(from: migrationsDirectory))
+        let namespace = try namespaceObject("a")
+        #expect(throws: Boom.self) {
+            _ = try repository.write { transaction in
+                try transaction.put(namespace.key, body: namespace.body, existing: nil)
+                throw Boom()
+            }
+        }
+        #expect(try repository.get(namespace.key) == nil)
+        #expect(try repository.revision() == 0)
+    }
+
+    @Test func aDryRunChecksButKeepsNothing() throws {
+        let repository = try PolicyRepository(path: ":memory:", migrations: try Migration.load(from: migrationsDirectory))
+        let namespace = try namespaceObject("a")
+        let (revision, _) = try repository.write(dryRun: true) { transaction in
+            try transaction.put(namespace.key, body: namespace.body, existing: nil)
+        }
+        #expect(revision == 0)
+        #expect(try repository.get(namespace.key) == nil)
+    }
+
+    @Test func objectsSurviveARestartWhole() throws {
+        try withTemporaryDatabase { path in
+            let migrations = try Migration.load(from: migrationsDirectory)
+            let pod = try ObjectDecoder.decode(try JSONParser.parse(
+                #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"x"},"spec":{"containers":[{"name":"c","image":"nginx:1.25"}]}}"#))
+            do {
+                let repository = try PolicyRepository(path: path, migrations: migrations)
+                _ = try repository.write { transaction in try transaction.put(pod.key, body: pod.body, existing: nil) }
+                repository.close()
+            }
+            let reopened = try PolicyRepository(path: path, migrations: migrations)
+            let (revision, records) = try reopened.loadAll()
+            #expect(revision == 1)
+            #expect(records.count == 1)
+            #expect(records[0].body["spec"]?["containers"]?.arrayValue?[0]["image"] == .string("nginx:1.25"))
+        }
+    }
+
+    @Test func listsArePagedInNamespaceThenNameOrder() throws {
+        let repository = try PolicyRepository(path: ":memory:", migrations: try Migration.load(from: migrationsDirectory))
+        _ = try repository.write { transaction in
+            for name in ["c", "a", "b"] {
+                let namespace = try namespaceObject(name)
+                try transaction.put(namespace.key, body: namespace.body, existing: nil)
+            }
+        }
+        #expect(try repository.list(.namespace).records.map(\.key.name) == ["a", "b", "c"])
+        #expect(try repository.list(.namespace, after: ("", "a")).records.map(\.key.name) == ["b", "c"])
+    }
+}
