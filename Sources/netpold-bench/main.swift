@@ -1,1 +1,0 @@
-print("netpold-bench: see issue 3")
