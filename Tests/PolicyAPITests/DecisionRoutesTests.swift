@@ -20,7 +20,13 @@ import Testing
         #expect(answer["revision"] == .integer(4))
         #expect(answer["egress"]?["reason"] == .string("NotIsolated"))
         #expect(answer["ingress"]?["reason"] == .string("AllowedByPolicy"))
-        #expect(answer["ingress"]?["policy"] == .object(["kind": .string("NetworkPolicy"), "namespace": .string("x"), "name": .string("db-access")]))
+        #expect(
+            answer["ingress"]?["policy"]
+                == .object([
+                    "kind": .string("NetworkPolicy"), "apiVersion": .string("networking.k8s.io/v1"), "namespace": .string("x"),
+                    "name": .string("db-access"),
+                ]))
+        #expect(answer["ingress"]?["action"] == .string("Allow"))
         #expect(answer["ingress"]?["rule"] == .integer(0))
     }
 

@@ -107,13 +107,16 @@ public enum DecisionCodec {
         var object: [String: JSONValue] = ["allowed": .bool(side.allowed), "reason": .string(side.reason.rawValue)]
         if let policy = side.policy { object["policy"] = json(policy) }
         if let rule = side.rule { object["rule"] = .integer(Int64(rule)) }
+        if let action = side.action { object["action"] = .string(action) }
         if !side.policies.isEmpty { object["policies"] = .array(side.policies.map(json)) }
         if let ports = side.ports { object["ports"] = json(ports) }
         return .object(object)
     }
 
     static func json(_ policy: PolicyReference) -> JSONValue {
-        var object: [String: JSONValue] = ["kind": .string(policy.kind), "name": .string(policy.name)]
+        var object: [String: JSONValue] = [
+            "kind": .string(policy.kind), "apiVersion": .string(policy.apiVersion), "name": .string(policy.name),
+        ]
         if let namespace = policy.namespace { object["namespace"] = .string(namespace) }
         return .object(object)
     }

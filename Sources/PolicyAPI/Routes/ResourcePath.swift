@@ -11,17 +11,20 @@ struct ResourcePath: Equatable {
     init?(_ segments: [String]) {
         var rest: ArraySlice<String>
         var group: String
+        var version: String
         if segments.starts(with: ["api", "v1"]) {
             group = ""
+            version = "v1"
             rest = segments.dropFirst(2)
-        } else if segments.count >= 3, segments[0] == "apis", segments[2] == "v1" {
+        } else if segments.count >= 3, segments[0] == "apis" {
             group = segments[1]
+            version = segments[2]
             rest = segments.dropFirst(3)
         } else {
             return nil
         }
         func kind(_ plural: String) -> ResourceKind? {
-            ResourceKind.allCases.first { $0.group == group && $0.plural == plural }
+            ResourceKind.allCases.first { $0.group == group && $0.version == version && $0.plural == plural }
         }
         let parts = Array(rest)
         switch parts.count {

@@ -25,6 +25,7 @@ extension Router {
                 "name": .string(outcome.key.name), "action": .string(outcome.action.rawValue),
             ]
             if !outcome.key.namespace.isEmpty { object["namespace"] = .string(outcome.key.namespace) }
+            if let source = outcome.convertedFrom { object["convertedFrom"] = .string(source) }
             return .object(object)
         }
         return .json(.object(["revision": .integer(revision), "dryRun": .bool(dryRun), "results": .array(results)]))

@@ -43,6 +43,36 @@ extension Router {
         return .json(.object(["revision": .integer(compiled.revision), "results": .array(results)]))
     }
 
+    func evaluateSelector(_ request: HTTPRequest) throws -> HTTPResponse {
+        let body = try jsonBody(request)
+        let errors = FieldErrors()
+        guard let reader = FieldReader(body, at: "", errors: errors) else {
+            throw APIError.invalidField("body", "must be an object with a selector")
+        }
+        reader.rejectUnknown(["selector", "labels"])
+        let text = reader.string("selector")
+        let labels = reader.stringMap("labels")
+        if text == nil, !reader.has("selector") { errors.add(.required("selector")) }
+        if !errors.isEmpty { throw DecisionCodec.invalid(errors) }
+        let selector: CalicoSelector
+        do {
+            selector = try CalicoSelector(parsing: text ?? "")
+        } catch {
+            throw APIError(
+                code: 422, reason: "Invalid", message: "selector \"\(text ?? "")\" does not parse: \(error)",
+                causes: [.invalid("selector", "\(error)")])
+        }
+        var answer: [String: JSONValue] = ["valid": .bool(true), "canonical": .string(selector.description)]
+        if let labels {
+            answer["matches"] = .bool(selector.matches(labels))
+        } else {
+            let compiled = service.current
+            answer["pods"] = .array(compiled.pods(matching: selector).map { .string($0) })
+            answer["revision"] = .integer(compiled.revision)
+        }
+        return .json(.object(answer))
+    }
+
     private func jsonBody(_ request: HTTPRequest) throws -> JSONValue {
         if let type = request.header("content-type"), !type.lowercased().hasPrefix("application/json") {
             throw APIError.unsupportedMediaType(type)

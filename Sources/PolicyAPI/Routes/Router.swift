@@ -60,6 +60,9 @@ public struct Router: Sendable {
         case ["v1", "decide", "batch"]:
             try allow(request, ["POST"])
             return try decideBatch(request)
+        case ["v1", "selectors", "evaluate"]:
+            try allow(request, ["POST"])
+            return try evaluateSelector(request)
         default:
             if let target = ResourcePath(segments) { return try handleResource(request, target) }
             throw APIError.routeNotFound(request.path)

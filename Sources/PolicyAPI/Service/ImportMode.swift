@@ -16,6 +16,8 @@ public struct ImportOutcome: Sendable, Hashable {
 
     public var key: ObjectKeyDescription
     public var action: Action
+    /// What the document was before conversion, e.g. `policy (v1)`.
+    public var convertedFrom: String? = nil
 }
 
 /// The identity of an object as reported to clients.

@@ -173,12 +173,13 @@ public final class PolicyService: Sendable {
                     throw APIError.alreadyExists(object.key.kind.plural, object.key.name, kind: object.key.kind.kind)
                 }
                 if let existing, DecodedObject.comparableBody(existing.body) == DecodedObject.comparableBody(object.body) {
-                    outcomes.append(ImportOutcome(key: object.key.described, action: .unchanged))
+                    outcomes.append(ImportOutcome(key: object.key.described, action: .unchanged, convertedFrom: object.convertedFrom))
                     continue
                 }
                 try transaction.put(object.key, body: object.body, existing: existing)
                 changes.append(.upsert(object.model))
-                outcomes.append(ImportOutcome(key: object.key.described, action: existing == nil ? .created : .updated))
+                outcomes.append(
+                    ImportOutcome(key: object.key.described, action: existing == nil ? .created : .updated, convertedFrom: object.convertedFrom))
             }
             if mode == .replace {
                 // Delete what the bundle does not name; namespaces last, their contents first.

@@ -1,11 +1,14 @@
 /// Names a policy in an explanation.
 public struct PolicyReference: Sendable, Hashable {
     public var kind: String
+    /// Tells the two `NetworkPolicy` kinds apart.
+    public var apiVersion: String
     public var namespace: String?
     public var name: String
 
-    public init(kind: String, namespace: String?, name: String) {
+    public init(kind: String, apiVersion: String = "networking.k8s.io/v1", namespace: String?, name: String) {
         self.kind = kind
+        self.apiVersion = apiVersion
         self.namespace = namespace
         self.name = name
     }
@@ -26,19 +29,22 @@ public struct SideDecision: Sendable, Hashable {
     public var policy: PolicyReference?
     /// The index of the deciding rule in that policy's rules for this direction.
     public var rule: Int?
+    /// The deciding rule's action (`Allow`, `Deny`, `Pass`).
+    public var action: String?
     /// The policies that applied, in evaluation order.
     public var policies: [PolicyReference]
     /// For an every-port question: the ports this side allows.
     public var ports: PortSet?
 
     public init(
-        allowed: Bool, reason: Reason, policy: PolicyReference? = nil, rule: Int? = nil,
+        allowed: Bool, reason: Reason, policy: PolicyReference? = nil, rule: Int? = nil, action: String? = nil,
         policies: [PolicyReference] = [], ports: PortSet? = nil
     ) {
         self.allowed = allowed
         self.reason = reason
         self.policy = policy
         self.rule = rule
+        self.action = action
         self.policies = policies
         self.ports = ports
     }

@@ -5,17 +5,51 @@ struct EndpointView {
         var namespace: String
         var labels: [String: String]
         var namespaceLabels: [String: String]
+        /// The labels Calico selectors see: inherited `pcns.*`, then the pod's own, then Calico's own keys.
+        var calicoLabels: [String: String]
         var ips: [IPAddress]
         var namedPorts: [Pod.NamedPort]
+
+        init(namespace: String, labels: [String: String], namespaceLabels: [String: String], ips: [IPAddress], namedPorts: [Pod.NamedPort]) {
+            self.namespace = namespace
+            self.labels = labels
+            self.namespaceLabels = namespaceLabels
+            self.ips = ips
+            self.namedPorts = namedPorts
+            self.calicoLabels = PodFacts.calicoLabels(namespace: namespace, labels: labels, namespaceLabels: namespaceLabels)
+        }
+
+        static func calicoLabels(namespace: String, labels: [String: String], namespaceLabels: [String: String]) -> [String: String] {
+            var result: [String: String] = ["pcns.projectcalico.org/name": namespace]
+            for (key, value) in namespaceLabels { result["pcns." + key] = value }
+            for (key, value) in labels { result[key] = value }
+            result["projectcalico.org/namespace"] = namespace
+            result["projectcalico.org/orchestrator"] = "k8s"
+            return result
+        }
     }
 
     var pod: PodFacts?
     /// The address the connection uses, when the client named one.
     var address: IPAddress?
 
-    /// Addresses an `ipBlock` is matched against: the named address, else every address of the pod.
+    /// Addresses matched against CIDRs: the named address, else every address of the pod.
     var addresses: [IPAddress] {
         if let address { return [address] }
         return pod?.ips ?? []
     }
+}
+
+/// One direction of one connection, seen from the pod whose policies are evaluated.
+struct Flow {
+    var subject: EndpointView.PodFacts
+    var subjectView: EndpointView
+    var peer: EndpointView
+    var isEgress: Bool
+    var `protocol`: TransportProtocol
+
+    var source: EndpointView { isEgress ? subjectView : peer }
+    var destination: EndpointView { isEgress ? peer : subjectView }
+    /// Named ports resolve on the connection's destination.
+    var destinationPorts: [Pod.NamedPort] { destination.pod?.namedPorts ?? [] }
 }

@@ -4,6 +4,7 @@ public struct PolicySnapshot: Sendable {
     public private(set) var namespaces: [String: Namespace] = [:]
     public private(set) var pods: [ObjectKey: Pod] = [:]
     public private(set) var networkPolicies: [ObjectKey: NetworkPolicy] = [:]
+    public private(set) var calicoPolicies: [ObjectKey: CalicoPolicy] = [:]
 
     public init(revision: Int64 = 0) {
         self.revision = revision
@@ -21,6 +22,8 @@ public struct PolicySnapshot: Sendable {
         case .pod(let pod): pods[ObjectKey(kind: .pod, namespace: pod.namespace, name: pod.name)] = pod
         case .networkPolicy(let policy):
             networkPolicies[ObjectKey(kind: .networkPolicy, namespace: policy.namespace, name: policy.name)] = policy
+        case .calicoPolicy(let policy):
+            calicoPolicies[policy.key] = policy
         }
     }
 
@@ -31,8 +34,10 @@ public struct PolicySnapshot: Sendable {
             namespaces[key.name] = nil
             pods = pods.filter { $0.key.namespace != key.name }
             networkPolicies = networkPolicies.filter { $0.key.namespace != key.name }
+            calicoPolicies = calicoPolicies.filter { $0.key.namespace != key.name }
         case .pod: pods[key] = nil
         case .networkPolicy: networkPolicies[key] = nil
+        case .globalNetworkPolicy, .calicoNetworkPolicy: calicoPolicies[key] = nil
         }
     }
 }

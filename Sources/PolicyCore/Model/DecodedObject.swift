@@ -5,17 +5,21 @@ public struct DecodedObject: Sendable, Hashable {
         case namespace(Namespace)
         case pod(Pod)
         case networkPolicy(NetworkPolicy)
+        case calicoPolicy(CalicoPolicy)
     }
 
     public var key: ObjectKey
     /// The whole object after defaulting, metadata included; fields netpold does not model are kept.
     public var body: JSONValue
     public var model: Model
+    /// What the document was before conversion (`policy (v1)`), when it was converted.
+    public var convertedFrom: String?
 
-    public init(key: ObjectKey, body: JSONValue, model: Model) {
+    public init(key: ObjectKey, body: JSONValue, model: Model, convertedFrom: String? = nil) {
         self.key = key
         self.body = body
         self.model = model
+        self.convertedFrom = convertedFrom
     }
 
     /// The body without the fields the server sets (uid, resourceVersion, timestamps), for "unchanged" checks.

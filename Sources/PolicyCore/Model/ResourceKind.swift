@@ -3,34 +3,51 @@ public enum ResourceKind: String, Sendable, Hashable, CaseIterable, Comparable {
     case namespace = "Namespace"
     case pod = "Pod"
     case networkPolicy = "NetworkPolicy"
+    case globalNetworkPolicy = "GlobalNetworkPolicy"
+    case calicoNetworkPolicy = "CalicoNetworkPolicy"
 
-    /// The Kubernetes kind name.
-    public var kind: String { rawValue }
+    /// The Kubernetes kind name (both NetworkPolicy kinds are called `NetworkPolicy`).
+    public var kind: String {
+        self == .calicoNetworkPolicy ? "NetworkPolicy" : rawValue
+    }
 
     /// The API group (`""` for the core group).
     public var group: String {
         switch self {
         case .namespace, .pod: ""
         case .networkPolicy: "networking.k8s.io"
+        case .globalNetworkPolicy, .calicoNetworkPolicy: "projectcalico.org"
         }
     }
 
-    /// `v1` or `group/v1`.
-    public var apiVersion: String { group.isEmpty ? "v1" : "\(group)/v1" }
+    /// The API version within the group.
+    public var version: String {
+        switch self {
+        case .globalNetworkPolicy, .calicoNetworkPolicy: "v3"
+        default: "v1"
+        }
+    }
+
+    /// `v1` or `group/version`.
+    public var apiVersion: String { group.isEmpty ? version : "\(group)/\(version)" }
 
     /// The plural resource name in URLs.
     public var plural: String {
         switch self {
         case .namespace: "namespaces"
         case .pod: "pods"
-        case .networkPolicy: "networkpolicies"
+        case .networkPolicy, .calicoNetworkPolicy: "networkpolicies"
+        case .globalNetworkPolicy: "globalnetworkpolicies"
         }
     }
 
     /// True for kinds that live inside a namespace.
-    public var isNamespaced: Bool { self != .namespace }
+    public var isNamespaced: Bool { self != .namespace && self != .globalNetworkPolicy }
 
-    /// The name kubectl prints: `pod`, `networkpolicy.networking.k8s.io`.
+    /// True for the policy kinds.
+    public var isPolicy: Bool { self == .networkPolicy || self == .globalNetworkPolicy || self == .calicoNetworkPolicy }
+
+    /// The name kubectl and calicoctl print: `pod`, `networkpolicy.networking.k8s.io`.
     public var displayName: String {
         group.isEmpty ? kind.lowercased() : "\(kind.lowercased()).\(group)"
     }
@@ -41,6 +58,8 @@ public enum ResourceKind: String, Sendable, Hashable, CaseIterable, Comparable {
         case .namespace: 0
         case .pod: 1
         case .networkPolicy: 2
+        case .globalNetworkPolicy: 3
+        case .calicoNetworkPolicy: 4
         }
     }
 

@@ -30,6 +30,13 @@ public enum ObjectDecoder {
             if !root.has("kind") { causes.append(.required("kind")) }
             throw ValidationError(kind: kindName ?? "", name: name, causes: causes)
         }
+        if CalicoV1Converter.isV1Policy(apiVersion: apiVersion, kind: kindName) {
+            let converted = CalicoV1Converter.convert(document, errors: errors)
+            if !errors.isEmpty { throw ValidationError(kind: "policy", name: name, causes: errors.causes) }
+            var decoded = try decode(converted, defaultNamespace: nil)
+            decoded.convertedFrom = "policy (v1)"
+            return decoded
+        }
         guard let kind = ResourceKind(apiVersion: apiVersion, kind: kindName) else {
             throw ValidationError(kind: kindName, name: name, causes: [unsupportedKind(apiVersion: apiVersion, kind: kindName)])
         }
@@ -48,18 +55,14 @@ public enum ObjectDecoder {
             model = .pod(PodDecoder.read(root, key: key, errors: errors))
         case .networkPolicy:
             model = .networkPolicy(NetworkPolicyDecoder.read(root, key: key, errors: errors, body: &body))
+        case .globalNetworkPolicy, .calicoNetworkPolicy:
+            model = .calicoPolicy(CalicoPolicyDecoder.read(root, key: key, errors: errors, body: &body))
         }
         if !errors.isEmpty { throw ValidationError(kind: kind.kind, name: key.name, causes: errors.causes) }
         return DecodedObject(key: key, body: body, model: model)
     }
 
     static func unsupportedKind(apiVersion: String, kind: String) -> FieldError {
-        if apiVersion.hasPrefix("projectcalico.org/") || (apiVersion == "v1" && kind.lowercased() == "policy") {
-            return FieldError(
-                field: "kind", reason: "FieldValueNotSupported",
-                message: "Calico \(kind) (\(apiVersion)) is not supported yet; supported kinds: "
-                    + supportedList)
-        }
         if let known = ResourceKind.allCases.first(where: { $0.kind == kind }) {
             return FieldError(
                 field: "apiVersion", reason: "FieldValueNotSupported",
@@ -71,7 +74,7 @@ public enum ObjectDecoder {
     }
 
     static var supportedList: String {
-        ResourceKind.allCases.map { "\($0.kind) (\($0.apiVersion))" }.joined(separator: ", ")
+        ResourceKind.allCases.map { "\($0.kind) (\($0.apiVersion))" }.joined(separator: ", ") + ", policy (v1, Calico)"
     }
 
     private static func readMetadata(

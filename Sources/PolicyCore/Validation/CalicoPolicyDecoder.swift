@@ -1,0 +1,228 @@
+/// Reads Calico v3 policies strictly, with calicoctl's validation rules and `types` defaulting.
+enum CalicoPolicyDecoder {
+    static func read(_ root: FieldReader, key: ObjectKey, errors: FieldErrors, body: inout JSONValue) -> CalicoPolicy {
+        root.rejectUnknown(["apiVersion", "kind", "metadata", "spec"])
+        let isGlobal = key.kind == .globalNetworkPolicy
+        var policy = CalicoPolicy(namespace: isGlobal ? nil : key.namespace, name: key.name)
+        guard var specJSON = body["spec"], let spec = FieldReader(specJSON, at: "spec", errors: errors) else {
+            body["spec"] = .object(["types": .array([.string("Ingress")])])
+            return policy
+        }
+        var known = ["order", "selector", "types", "ingress", "egress", "tier", "serviceAccountSelector", "performanceHints"]
+        if isGlobal { known += ["namespaceSelector", "doNotTrack", "preDNAT", "applyOnForward"] }
+        spec.rejectUnknown(known)
+        if let tier = spec.string("tier"), tier != "default" {
+            errors.add(
+                FieldError(
+                    field: "spec.tier", reason: "FieldValueNotSupported",
+                    message: "tier \"\(tier)\": tiers are not supported yet; use the default tier (omit spec.tier)"))
+        }
+        if spec.has("serviceAccountSelector") {
+            errors.add(
+                FieldError(
+                    field: "spec.serviceAccountSelector", reason: "FieldValueNotSupported",
+                    message: "service-account selectors are not supported yet"))
+        }
+        for flag in ["doNotTrack", "preDNAT"] where spec.members[flag]?.boolValue == true {
+            errors.add(
+                FieldError(
+                    field: "spec.\(flag)", reason: "FieldValueNotSupported",
+                    message: "\(flag) applies to host endpoints, which netpold does not model"))
+        }
+        if let value = spec.members["order"], !value.isNull {
+            switch value {
+            case .integer(let number): policy.order = Double(number)
+            case .double(let number) where number.isFinite: policy.order = number
+            default: errors.add(.typeInvalid("spec.order", expected: "number", got: value))
+            }
+        }
+        policy.selector = selector(spec, "selector", errors: errors) ?? .all
+        if isGlobal { policy.namespaceSelector = selector(spec, "namespaceSelector", errors: errors) }
+
+        policy.ingress = rules(spec, "ingress", errors: errors)
+        policy.egress = rules(spec, "egress", errors: errors)
+
+        if let types = spec.strings("types") {
+            var seen: Set<String> = []
+            for (position, type) in types.enumerated() {
+                let path = "spec.types[\(position)]"
+                guard type == "Ingress" || type == "Egress" else {
+                    errors.add(.notSupported(path, type, supported: ["Ingress", "Egress"]))
+                    continue
+                }
+                if !seen.insert(type).inserted { errors.add(.duplicate(path, "Duplicate value: \"\(type)\"")) }
+            }
+            if types.isEmpty {
+                // An empty list is read as both directions, as felix does.
+                seen = ["Ingress", "Egress"]
+            }
+            policy.appliesToIngress = seen.contains("Ingress")
+            policy.appliesToEgress = seen.contains("Egress")
+        } else {
+            // calicoctl's defaulting: egress rules only → Egress; both → both; otherwise Ingress.
+            let hasEgress = !policy.egress.isEmpty
+            let hasIngress = !policy.ingress.isEmpty
+            policy.appliesToEgress = hasEgress
+            policy.appliesToIngress = hasIngress || !hasEgress
+            var types: [JSONValue] = []
+            if policy.appliesToIngress { types.append(.string("Ingress")) }
+            if policy.appliesToEgress { types.append(.string("Egress")) }
+            specJSON["types"] = .array(types)
+        }
+        body["spec"] = specJSON
+        return policy
+    }
+
+    static func selector(_ reader: FieldReader, _ key: String, errors: FieldErrors) -> CalicoSelector? {
+        guard let text = reader.string(key) else { return nil }
+        do {
+            return try CalicoSelector(parsing: text)
+        } catch {
+            errors.add(.invalid(reader.path(key), "\"\(text)\": invalid selector: \(error)"))
+            return nil
+        }
+    }
+
+    static func protocolNumber(_ value: JSONValue, at path: String, errors: FieldErrors) -> UInt8? {
+        switch value {
+        case .string(let name):
+            if let number = CalicoPolicy.protocolNumbers[name] { return number }
+            if let number = UInt8(name), number >= 1 { return number }
+            errors.add(.notSupported(path, name, supported: ["TCP", "UDP", "ICMP", "ICMPv6", "SCTP", "UDPLite", "1-255"]))
+        default:
+            if let number = value.integerValue, (1...255).contains(number) { return UInt8(number) }
+            errors.add(.invalid(path, "must be a protocol name or a number from 1 to 255"))
+        }
+        return nil
+    }
+
+    static func rules(_ spec: FieldReader, _ direction: String, errors: FieldErrors) -> [CalicoPolicy.Rule] {
+        var rules: [CalicoPolicy.Rule] = []
+        for element in spec.array(direction) ?? [] {
+            guard let reader = FieldReader(element.value, at: element.path, errors: errors) else {
+                errors.add(.required(element.path + ".action"))
+                continue
+            }
+            reader.rejectUnknown(["action", "protocol", "notProtocol", "ipVersion", "icmp", "notICMP", "source", "destination", "http", "metadata"])
+            guard let actionName = reader.string("action") else {
+                errors.add(.required(reader.path("action")))
+                continue
+            }
+            guard let action = CalicoPolicy.Action(rawValue: actionName) else {
+                errors.add(.notSupported(reader.path("action"), actionName, supported: CalicoPolicy.Action.allCases.map(\.rawValue)))
+                continue
+            }
+            var rule = CalicoPolicy.Rule(action: action)
+            if let value = reader.members["protocol"], !value.isNull {
+                rule.protocol = protocolNumber(value, at: reader.path("protocol"), errors: errors)
+            }
+            if let value = reader.members["notProtocol"], !value.isNull {
+                rule.notProtocol = protocolNumber(value, at: reader.path("notProtocol"), errors: errors)
+            }
+            if let version = reader.integer("ipVersion") {
+                if version == 4 || version == 6 {
+                    rule.ipVersion = Int(version)
+                } else {
+                    errors.add(.notSupported(reader.path("ipVersion"), String(version), supported: ["4", "6"]))
+                }
+            }
+            if reader.has("icmp") {
+                rule.hasICMP = true
+                if rule.protocol != 1 && rule.protocol != 58 {
+                    errors.add(.invalid(reader.path("icmp"), "needs protocol ICMP or ICMPv6"))
+                }
+            }
+            if reader.has("http") {
+                errors.add(FieldError(field: reader.path("http"), reason: "FieldValueNotSupported", message: "HTTP (layer 7) rules are not supported"))
+            }
+            rule.source = entity(reader, "source", rule: rule, errors: errors)
+            rule.destination = entity(reader, "destination", rule: rule, errors: errors)
+            let families = Set((rule.source.nets + rule.source.notNets + rule.destination.nets + rule.destination.notNets).map(\.network.isIPv4))
+            if families.count > 1 {
+                errors.add(.invalid(element.path, "rule mixes IPv4 and IPv6 CIDRs"))
+            } else if let ipv4 = families.first, let version = rule.ipVersion, (version == 4) != ipv4 {
+                errors.add(.invalid(reader.path("ipVersion"), "ipVersion \(version) does not match the rule's CIDRs"))
+            }
+            rules.append(rule)
+        }
+        return rules
+    }
+
+    static func entity(_ rule: FieldReader, _ key: String, rule parsed: CalicoPolicy.Rule, errors: FieldErrors)
+        -> CalicoPolicy.EntityRule
+    {
+        var entity = CalicoPolicy.EntityRule()
+        guard let reader = rule.object(key) else { return entity }
+        reader.rejectUnknown(["nets", "notNets", "selector", "notSelector", "namespaceSelector", "ports", "notPorts", "serviceAccounts", "services"])
+        for field in ["serviceAccounts", "services"] where reader.has(field) {
+            errors.add(FieldError(field: reader.path(field), reason: "FieldValueNotSupported", message: "\(field) matches are not supported yet"))
+        }
+        entity.nets = cidrs(reader, "nets", errors: errors)
+        entity.notNets = cidrs(reader, "notNets", errors: errors)
+        entity.selector = selector(reader, "selector", errors: errors)
+        entity.notSelector = selector(reader, "notSelector", errors: errors)
+        entity.namespaceSelector = selector(reader, "namespaceSelector", errors: errors)
+        entity.ports = ports(reader, "ports", rule: parsed, errors: errors)
+        entity.notPorts = ports(reader, "notPorts", rule: parsed, errors: errors)
+        return entity
+    }
+
+    static func cidrs(_ reader: FieldReader, _ key: String, errors: FieldErrors) -> [CIDR] {
+        var result: [CIDR] = []
+        for (position, text) in (reader.strings(key) ?? []).enumerated() {
+            guard let cidr = CIDR(text) else {
+                errors.add(.invalid("\(reader.path(key))[\(position)]", "\"\(text)\": invalid CIDR (write 10.0.0.0/8, or 10.0.0.1/32 for one address)"))
+                continue
+            }
+            result.append(cidr)
+        }
+        return result
+    }
+
+    static func ports(_ reader: FieldReader, _ key: String, rule: CalicoPolicy.Rule, errors: FieldErrors) -> [CalicoPolicy.PortEntry] {
+        guard let elements = reader.array(key) else { return [] }
+        var entries: [CalicoPolicy.PortEntry] = []
+        for element in elements {
+            switch element.value {
+            case .string(let text):
+                if let colon = text.firstIndex(of: ":") {
+                    let low = Int(text[..<colon])
+                    let high = Int(text[text.index(after: colon)...])
+                    guard let low, let high, (1...65535).contains(low), (1...65535).contains(high), low <= high else {
+                        errors.add(.invalid(element.path, "\"\(text)\": a range is \"min:max\" with 1 <= min <= max <= 65535"))
+                        continue
+                    }
+                    entries.append(.range(low, high))
+                } else if let number = Int(text) {
+                    guard (1...65535).contains(number) else {
+                        errors.add(.invalid(element.path, "\(number): must be between 1 and 65535, inclusive"))
+                        continue
+                    }
+                    entries.append(.range(number, number))
+                } else if let problem = NameRules.portNameProblem(text) {
+                    errors.add(.invalid(element.path, "\"\(text)\": not a port, range or port name: \(problem)"))
+                } else {
+                    entries.append(.named(text))
+                }
+            default:
+                guard let number = element.value.integerValue, (1...65535).contains(number) else {
+                    errors.add(.invalid(element.path, "must be a port number 1-65535, a \"min:max\" range or a port name"))
+                    continue
+                }
+                entries.append(.range(Int(number), Int(number)))
+            }
+        }
+        let allNamed = entries.allSatisfy { if case .named = $0 { true } else { false } }
+        switch rule.protocol {
+        case nil:
+            // Calico v3.32+: without a protocol only named ports may be listed.
+            if !entries.isEmpty && !allNamed {
+                errors.add(.invalid(reader.path(key), "numeric ports need protocol TCP, UDP or SCTP (only named ports may be listed without a protocol)"))
+            }
+        case 6?, 17?, 132?, 136?: break
+        default:
+            if !entries.isEmpty { errors.add(.invalid(reader.path(key), "protocol does not support ports (use TCP, UDP or SCTP)")) }
+        }
+        return entries
+    }
+}
