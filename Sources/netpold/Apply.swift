@@ -17,8 +17,8 @@ extension Netpold {
                   cat bundle.yaml | netpold apply -f - --mode replace --dry-run
                 """)
 
-        @Option(name: [.customShort("f"), .long], help: "A file, a folder (its .yaml, .yml and .json files), or - for stdin.")
-        var filename: String
+        @Option(name: [.customShort("f"), .long], help: "A file, a folder (its .yaml, .yml and .json files), or - for stdin; repeatable.")
+        var filename: [String]
 
         @Option(name: [.customShort("n"), .long], help: "The namespace for documents that name none.")
         var namespace: String?
@@ -32,7 +32,8 @@ extension Netpold {
         @OptionGroup var options: ServerOptions
 
         func run() throws {
-            let bundle = try BundleFiles.read(filename)
+            guard !filename.isEmpty else { throw ValidationError("give at least one -f FILE|DIR|-") }
+            let bundle = try filename.map(BundleFiles.read).joined(separator: "\n---\n")
             var query = "mode=\(mode)"
             if let namespace { query += "&namespace=\(namespace)" }
             if dryRun { query += "&dryRun=true" }
@@ -45,7 +46,8 @@ extension Netpold {
                 let kind = result["kind"]?.stringValue ?? ""
                 let apiVersion = result["apiVersion"]?.stringValue ?? ""
                 let group = apiVersion.contains("/") ? "." + apiVersion.split(separator: "/")[0] : ""
-                print("\(kind.lowercased())\(group)/\(result["name"]?.stringValue ?? "") \(result["action"]?.stringValue ?? "")\(suffix)")
+                let origin = result["convertedFrom"]?.stringValue.map { " (from \($0))" } ?? ""
+                print("\(kind.lowercased())\(group)/\(result["name"]?.stringValue ?? "") \(result["action"]?.stringValue ?? "")\(origin)\(suffix)")
             }
         }
     }

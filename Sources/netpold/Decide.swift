@@ -82,6 +82,7 @@ extension Netpold {
                 let namespace = policy["namespace"]?.stringValue.map { "\($0)/" } ?? ""
                 text += " by \(policy["kind"]?.stringValue ?? "") \(namespace)\(policy["name"]?.stringValue ?? "")"
                 if let rule = value["rule"]?.integerValue { text += " rule \(rule)" }
+                if let action = value["action"]?.stringValue { text += " (\(action))" }
             } else if let policies = value["policies"]?.arrayValue, !policies.isEmpty {
                 let names = policies.map { policy in
                     (policy["namespace"]?.stringValue.map { "\($0)/" } ?? "") + (policy["name"]?.stringValue ?? "")
