@@ -42,11 +42,7 @@ public final class PolicyService: Sendable {
         return record
     }
 
-    /// A change made by a committed transaction, replayed on the snapshot.
-    enum SnapshotChange {
-        case upsert(DecodedObject.Model)
-        case remove(ObjectKey)
-    }
+    typealias SnapshotChange = CompiledPolicySet.Change
 
     /// Runs a write transaction and, if it committed, publishes the new compiled set before returning.
     private func commit<T: Sendable>(
@@ -65,15 +61,16 @@ public final class PolicyService: Sendable {
                     }
                 }
                 snapshot.revision = revision
-                publish(snapshot)
+                publish(snapshot, changes: changes)
             }
             return (revision, result)
         }
     }
 
-    private func publish(_ snapshot: PolicySnapshot) {
+    /// Builds the next compiled set from the current one and the committed changes, then swaps it in.
+    private func publish(_ snapshot: PolicySnapshot, changes: [SnapshotChange]) {
         let started = ContinuousClock.now
-        let set = CompiledPolicySet(snapshot)
+        let set = current.applying(changes, revision: snapshot.revision, snapshot: snapshot)
         let elapsed = ContinuousClock.now - started
         compiled.withLock { $0 = set }
         compileStats.withLock {

@@ -19,6 +19,27 @@ struct CalicoRuleMatcher {
         return ports
     }
 
+    /// True when every criterion of the rule holds for one destination port.
+    func matches(_ rule: CalicoPolicy.Rule, port: Int) -> Bool {
+        if rule.hasICMP { return false }
+        let number = flow.protocol.number
+        if let required = rule.protocol, required != number { return false }
+        if let excluded = rule.notProtocol, excluded == number { return false }
+        if let version = rule.ipVersion, let family = connectionFamily, (version == 4) != family { return false }
+        guard rule.source.ports.isEmpty else { return false }
+        if !rule.destination.ports.isEmpty, !rule.destination.ports.contains(where: { covers($0, port) }) { return false }
+        if rule.destination.notPorts.contains(where: { covers($0, port) }) { return false }
+        return matches(rule.source, flow.source) && matches(rule.destination, flow.destination)
+    }
+
+    private func covers(_ entry: CalicoPolicy.PortEntry, _ port: Int) -> Bool {
+        switch entry {
+        case .range(let low, let high): return low <= port && port <= high
+        case .named(let name):
+            return flow.destinationPorts.contains { $0.name == name && $0.protocol == flow.protocol && $0.port == port }
+        }
+    }
+
     /// IPv4 (true) or IPv6 (false) when an address of the connection is known.
     private var connectionFamily: Bool? {
         (flow.destination.addresses.first ?? flow.source.addresses.first)?.isIPv4
