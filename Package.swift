@@ -34,7 +34,8 @@ let package = Package(
             name: "netpold",
             dependencies: ["PolicyAPI", "PolicyCore", "PolicyStore", "MicroHTTP", argumentParser, logging],
             swiftSettings: swiftSettings),
-        .executableTarget(name: "netpold-bench", dependencies: ["PolicyCore"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "netpold-bench", dependencies: ["PolicyCore", "PolicyAPI", "MicroHTTP"], swiftSettings: swiftSettings),
         .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore"], swiftSettings: swiftSettings),
         .testTarget(name: "PolicyStoreTests", dependencies: ["PolicyStore", "PolicyCore"], swiftSettings: swiftSettings),
         .testTarget(

@@ -12,8 +12,9 @@ struct SplitMix64: RandomNumberGenerator {
     }
 }
 
-/// Builds a cluster shaped like a real one: teams of namespaces, apps with tiers and named ports,
-/// policies that select apps and allow peers by app, namespace label, port and CIDR.
+/// Builds a cluster shaped like a real one, as the documents users import: teams of namespaces,
+/// apps with tiers and named ports, 80 % Kubernetes NetworkPolicies and 20 % Calico policies
+/// (a tenth of those global) with selectors, ports, ranges, named ports and CIDRs.
 struct SyntheticCluster {
     static let apps = (0..<40).map { "app-\($0)" }
     static let tiers = ["web", "api", "db", "cache", "worker"]
@@ -24,76 +25,129 @@ struct SyntheticCluster {
     var policies: Int
     var seed: UInt64 = 42
 
-    func snapshot() throws -> PolicySnapshot {
+    static func podAddress(_ index: Int) -> String {
+        let value = 0x0A00_0000 | UInt32(index + 1)
+        return "\(value >> 24).\(value >> 16 & 0xFF).\(value >> 8 & 0xFF).\(value & 0xFF)"
+    }
+
+    /// Every document: namespaces, then pods, then policies.
+    func documents() -> [JSONValue] {
         var random = SplitMix64(state: seed)
-        var snapshot = PolicySnapshot(revision: 1)
+        func pick<T>(_ values: [T]) -> T { values[Int.random(in: 0..<values.count, using: &random)] }
+        var documents: [JSONValue] = []
+        documents.reserveCapacity(namespaces * (podsPerNamespace + 1) + policies)
         for n in 0..<namespaces {
-            let name = "ns-\(n)"
-            snapshot.upsert(.namespace(Namespace(name: name, labels: ["team": Self.teams[n % Self.teams.count], "env": n % 3 == 0 ? "prod" : "dev"])))
+            documents.append(.object([
+                "apiVersion": "v1", "kind": "Namespace",
+                "metadata": .object(["name": .string("ns-\(n)"), "labels": .stringMap(["team": Self.teams[n % Self.teams.count], "env": n % 3 == 0 ? "prod" : "dev"])]),
+            ]))
+        }
+        for n in 0..<namespaces {
             for p in 0..<podsPerNamespace {
-                let app = Self.apps[Int.random(in: 0..<Self.apps.count, using: &random)]
-                let tier = Self.tiers[Int.random(in: 0..<Self.tiers.count, using: &random)]
-                let index = n * podsPerNamespace + p
-                let address = IPAddress(ipv4: 0x0A00_0000 | UInt32(index + 1))
-                snapshot.upsert(
-                    .pod(
-                        Pod(
-                            namespace: name, name: "pod-\(p)", labels: ["app": app, "tier": tier, "version": "v\(p % 3)"],
-                            ips: [address],
-                            namedPorts: [
-                                Pod.NamedPort(name: "http", port: 8080, protocol: .tcp),
-                                Pod.NamedPort(name: "metrics", port: 9090, protocol: .tcp),
-                                Pod.NamedPort(name: "dns", port: 53, protocol: .udp),
-                            ])))
+                let ports: [JSONValue] = [
+                    .object(["name": "http", "containerPort": .integer(8080)]),
+                    .object(["name": "metrics", "containerPort": .integer(9090)]),
+                    .object(["name": "dns", "containerPort": .integer(53), "protocol": "UDP"]),
+                ]
+                documents.append(.object([
+                    "apiVersion": "v1", "kind": "Pod",
+                    "metadata": .object([
+                        "name": .string("pod-\(p)"), "namespace": .string("ns-\(n)"),
+                        "labels": .stringMap(["app": pick(Self.apps), "tier": pick(Self.tiers), "version": "v\(p % 3)"]),
+                    ]),
+                    "spec": .object(["containers": .array([.object(["name": "main", "image": "registry.example/app:1", "ports": .array(ports)])])]),
+                    "status": .object(["podIP": .string(Self.podAddress(n * podsPerNamespace + p))]),
+                ]))
             }
         }
         for index in 0..<policies {
             let namespace = "ns-\(index % max(1, namespaces))"
-            snapshot.upsert(.networkPolicy(policy(index: index, namespace: namespace, random: &random)))
+            if index % 5 == 4 {
+                documents.append(calicoPolicy(index: index, namespace: index % 50 == 4 ? nil : namespace, random: &random))
+            } else {
+                documents.append(kubernetesPolicy(index: index, namespace: namespace, random: &random))
+            }
         }
+        return documents
+    }
+
+    private func kubernetesPolicy(index: Int, namespace: String, random: inout SplitMix64) -> JSONValue {
+        func pick<T>(_ values: [T]) -> T { values[Int.random(in: 0..<values.count, using: &random)] }
+        func peer() -> JSONValue {
+            switch Int.random(in: 0..<4, using: &random) {
+            case 0: return .object(["podSelector": .object(["matchLabels": .stringMap(["app": pick(Self.apps)])])])
+            case 1:
+                return .object([
+                    "podSelector": .object(["matchLabels": .stringMap(["tier": pick(Self.tiers)])]),
+                    "namespaceSelector": .object(["matchLabels": .stringMap(["team": pick(Self.teams)])]),
+                ])
+            case 2:
+                return .object(["namespaceSelector": .object(["matchExpressions": .array([.object(["key": "env", "operator": "In", "values": .array(["prod", "dev"])])])])])
+            default:
+                return .object(["ipBlock": .object(["cidr": "10.0.0.0/12", "except": .array(["10.0.1.0/24"])])])
+            }
+        }
+        func ports() -> JSONValue {
+            pick([
+                .array([.object(["port": .integer(8080)])]),
+                .array([.object(["port": "http"]), .object(["port": "metrics"])]),
+                .array([.object(["port": .integer(30000), "endPort": .integer(32767)])]),
+                .array([]),
+            ])
+        }
+        var spec: [String: JSONValue] = [
+            "podSelector": index % 50 == 0 ? .object([:]) : .object(["matchLabels": .stringMap(["app": pick(Self.apps)])]),
+            "ingress": .array((0..<(1 + index % 3)).map { _ in .object(["from": .array([peer()]), "ports": ports()]) }),
+        ]
+        if index % 4 == 0 {
+            spec["egress"] = .array([.object(["to": .array([peer()]), "ports": ports()])])
+            spec["policyTypes"] = .array(["Ingress", "Egress"])
+        }
+        return .object([
+            "apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+            "metadata": .object(["name": .string("k8s-\(index)"), "namespace": .string(namespace)]), "spec": .object(spec),
+        ])
+    }
+
+    private func calicoPolicy(index: Int, namespace: String?, random: inout SplitMix64) -> JSONValue {
+        func pick<T>(_ values: [T]) -> T { values[Int.random(in: 0..<values.count, using: &random)] }
+        var rules: [JSONValue] = []
+        for _ in 0..<(1 + index % 2) {
+            var rule: [String: JSONValue] = ["action": .string(pick(["Allow", "Allow", "Deny", "Log", "Pass"]))]
+            switch Int.random(in: 0..<3, using: &random) {
+            case 0:
+                rule["protocol"] = "TCP"
+                rule["source"] = .object(["selector": .string("tier == '\(pick(Self.tiers))'")])
+                rule["destination"] = .object(["ports": .array([.integer(8080), "30000:32767"])])
+            case 1:
+                rule["source"] = .object(["nets": .array(["10.0.0.0/8"]), "notNets": .array(["10.0.2.0/24"])])
+                rule["destination"] = .object(["ports": .array(["metrics"])])
+            default:
+                rule["source"] = .object(["namespaceSelector": .string("team in {'\(pick(Self.teams))', '\(pick(Self.teams))'}")])
+            }
+            rules.append(.object(rule))
+        }
+        var spec: [String: JSONValue] = [
+            "selector": .string(index % 20 == 9 ? "all()" : "app == '\(pick(Self.apps))'"),
+            "ingress": .array(rules),
+        ]
+        if let order = pick([100.0, 500.0, 1500.0, nil] as [Double?]) { spec["order"] = .double(order) }
+        var metadata: [String: JSONValue] = ["name": .string("calico-\(index)")]
+        if let namespace { metadata["namespace"] = .string(namespace) }
+        return .object([
+            "apiVersion": "projectcalico.org/v3", "kind": .string(namespace == nil ? "GlobalNetworkPolicy" : "NetworkPolicy"),
+            "metadata": .object(metadata), "spec": .object(spec),
+        ])
+    }
+
+    /// The documents decoded into a snapshot, as the server would hold them.
+    func snapshot() throws -> PolicySnapshot {
+        var snapshot = PolicySnapshot(revision: 1)
+        for document in documents() { snapshot.upsert(try ObjectDecoder.decode(document).model) }
         return snapshot
     }
 
-    private func policy(index: Int, namespace: String, random: inout SplitMix64) -> NetworkPolicy {
-        func pick<T>(_ values: [T]) -> T { values[Int.random(in: 0..<values.count, using: &random)] }
-        let selector: LabelSelector =
-            index % 10 == 0 ? .everything : LabelSelector(matchLabels: ["app": pick(Self.apps)])
-        var ingress: [NetworkPolicy.Rule] = []
-        var egress: [NetworkPolicy.Rule] = []
-        for _ in 0..<(1 + index % 3) {
-            let peers: [NetworkPolicy.Peer]
-            switch Int.random(in: 0..<4, using: &random) {
-            case 0: peers = [NetworkPolicy.Peer(podSelector: LabelSelector(matchLabels: ["app": pick(Self.apps)]))]
-            case 1:
-                peers = [
-                    NetworkPolicy.Peer(
-                        podSelector: LabelSelector(matchLabels: ["tier": pick(Self.tiers)]),
-                        namespaceSelector: LabelSelector(matchLabels: ["team": pick(Self.teams)]))
-                ]
-            case 2:
-                peers = [
-                    NetworkPolicy.Peer(
-                        namespaceSelector: LabelSelector(requirements: [.init(key: "env", operator: .in, values: ["prod", "dev"])]))
-                ]
-            default:
-                peers = [NetworkPolicy.Peer(ipBlock: NetworkPolicy.IPBlock(cidr: CIDR("10.0.0.0/12")!, except: [CIDR("10.0.1.0/24")!]))]
-            }
-            let ports: [NetworkPolicy.Port] =
-                [
-                    [NetworkPolicy.Port(protocol: .tcp, target: .number(8080, endPort: 8080))],
-                    [NetworkPolicy.Port(protocol: .tcp, target: .name("http")), NetworkPolicy.Port(protocol: .tcp, target: .name("metrics"))],
-                    [NetworkPolicy.Port(protocol: .tcp, target: .number(30000, endPort: 32767))],
-                    [],
-                ][Int.random(in: 0..<4, using: &random)]
-            ingress.append(NetworkPolicy.Rule(peers: peers, ports: ports))
-            if index % 4 == 0 { egress.append(NetworkPolicy.Rule(peers: peers, ports: ports)) }
-        }
-        return NetworkPolicy(
-            namespace: namespace, name: "policy-\(index)", podSelector: selector, ingress: ingress, egress: egress,
-            appliesToIngress: true, appliesToEgress: index % 4 == 0)
-    }
-
-    /// A mix of questions: pod to pod across namespaces, pod to external, external to pod; some every-port.
+    /// A mix of questions: pod to pod across namespaces, pod to external, external to pod.
     func questions(count: Int) -> [DecisionRequest] {
         var random = SplitMix64(state: seed ^ 0xABCDEF)
         func pod() -> Endpoint {
@@ -110,3 +164,4 @@ struct SyntheticCluster {
         }
     }
 }
+

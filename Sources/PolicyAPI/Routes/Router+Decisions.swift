@@ -11,7 +11,7 @@ extension Router {
         }
         let compiled = service.current
         do {
-            return .json(DecisionCodec.json(try compiled.decide(question)))
+            return HTTPResponse(status: 200, contentType: "application/json", body: DecisionWriter.bytes(try compiled.decide(question)))
         } catch {
             throw DecisionCodec.apiError(error)
         }
@@ -30,17 +30,22 @@ extension Router {
         for item in items { questions.append(try DecisionCodec.request(item.value, at: item.path)) }
         // One compiled set for the whole batch: every answer is on the same revision.
         let compiled = service.current
-        var results: [JSONValue] = []
-        results.reserveCapacity(questions.count)
+        var out: [UInt8] = []
+        out.reserveCapacity(64 + questions.count * 200)
+        out.append(contentsOf: #"{"results":["#.utf8)
         for (position, question) in questions.enumerated() {
             do {
-                results.append(DecisionCodec.json(try compiled.decide(question)))
+                if position > 0 { out.append(UInt8(ascii: ",")) }
+                DecisionWriter.write(try compiled.decide(question), into: &out)
             } catch {
                 let mapped = DecisionCodec.apiError(error)
                 throw APIError(code: mapped.code, reason: mapped.reason, message: "items[\(position)]: \(mapped.message)")
             }
         }
-        return .json(.object(["revision": .integer(compiled.revision), "results": .array(results)]))
+        out.append(contentsOf: #"],"revision":"#.utf8)
+        out.append(contentsOf: String(compiled.revision).utf8)
+        out.append(UInt8(ascii: "}"))
+        return HTTPResponse(status: 200, contentType: "application/json", body: out)
     }
 
     func evaluateSelector(_ request: HTTPRequest) throws -> HTTPResponse {

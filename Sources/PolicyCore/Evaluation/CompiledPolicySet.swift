@@ -206,15 +206,15 @@ public struct CompiledPolicySet: Sendable {
                 case .allow, .pass:
                     return SideDecision(
                         allowed: true, reason: .allowedByPolicy, policy: policy.reference, rule: index, action: action.rawValue,
-                        policies: policies.map(\.reference))
+                        applied: policies)
                 case .deny:
                     return SideDecision(
                         allowed: false, reason: .deniedByPolicy, policy: policy.reference, rule: index, action: "Deny",
-                        policies: policies.map(\.reference))
+                        applied: policies)
                 }
             }
         }
-        return SideDecision(allowed: false, reason: .noRuleMatched, policies: policies.map(\.reference))
+        return SideDecision(allowed: false, reason: .noRuleMatched, applied: policies)
     }
 
     /// The same walk over every port at once, tracking which ports are still undecided.
@@ -239,18 +239,17 @@ public struct CompiledPolicySet: Sendable {
                 if undecided.isEmpty { break walk }
             }
         }
-        let references = policies.map(\.reference)
         if allowedPorts.isAll, let firstAllow {
             return SideDecision(
                 allowed: true, reason: .allowedByPolicy, policy: firstAllow.0, rule: firstAllow.1,
-                action: firstAllow.2.rawValue, policies: references, ports: allowedPorts)
+                action: firstAllow.2.rawValue, applied: policies, ports: allowedPorts)
         }
         if let firstDeny {
             return SideDecision(
                 allowed: false, reason: .deniedByPolicy, policy: firstDeny.0, rule: firstDeny.1, action: "Deny",
-                policies: references, ports: allowedPorts)
+                applied: policies, ports: allowedPorts)
         }
-        return SideDecision(allowed: false, reason: .noRuleMatched, policies: references, ports: allowedPorts)
+        return SideDecision(allowed: false, reason: .noRuleMatched, applied: policies, ports: allowedPorts)
     }
 }
 

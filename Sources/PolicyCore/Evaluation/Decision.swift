@@ -32,7 +32,17 @@ public struct SideDecision: Sendable, Hashable {
     /// The deciding rule's action (`Allow`, `Deny`, `Pass`).
     public var action: String?
     /// The policies that applied, in evaluation order.
-    public var policies: [PolicyReference]
+    public var policies: [PolicyReference] {
+        get { applied?.map(\.reference) ?? explicitPolicies }
+        set {
+            explicitPolicies = newValue
+            applied = nil
+        }
+    }
+    /// Kept as the compiled list and turned into references only when read, so a decision
+    /// does not build strings nobody asks for.
+    private var applied: [CompiledPolicy]?
+    private var explicitPolicies: [PolicyReference] = []
     /// For an every-port question: the ports this side allows.
     public var ports: PortSet?
 
@@ -45,8 +55,29 @@ public struct SideDecision: Sendable, Hashable {
         self.policy = policy
         self.rule = rule
         self.action = action
-        self.policies = policies
+        self.explicitPolicies = policies
         self.ports = ports
+    }
+
+    init(
+        allowed: Bool, reason: Reason, policy: PolicyReference? = nil, rule: Int? = nil, action: String? = nil,
+        applied: [CompiledPolicy], ports: PortSet? = nil
+    ) {
+        self.init(allowed: allowed, reason: reason, policy: policy, rule: rule, action: action, ports: ports)
+        self.applied = applied
+    }
+
+    public static func == (lhs: SideDecision, rhs: SideDecision) -> Bool {
+        lhs.allowed == rhs.allowed && lhs.reason == rhs.reason && lhs.policy == rhs.policy && lhs.rule == rhs.rule
+            && lhs.action == rhs.action && lhs.policies == rhs.policies && lhs.ports == rhs.ports
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(allowed)
+        hasher.combine(reason)
+        hasher.combine(policy)
+        hasher.combine(rule)
+        hasher.combine(policies)
     }
 }
 

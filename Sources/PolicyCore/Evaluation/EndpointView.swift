@@ -1,14 +1,14 @@
 /// A resolved endpoint: the pod it is (stored or hypothetical), and the address it uses.
 struct EndpointView {
-    /// Pod facts, when the endpoint is a pod.
-    struct PodFacts {
-        var namespace: String
-        var labels: [String: String]
-        var namespaceLabels: [String: String]
+    /// Pod facts, when the endpoint is a pod. A class: decisions pass it around by one reference.
+    final class PodFacts: Sendable {
+        let namespace: String
+        let labels: [String: String]
+        let namespaceLabels: [String: String]
         /// The labels Calico selectors see: inherited `pcns.*`, then the pod's own, then Calico's own keys.
-        var calicoLabels: [String: String]
-        var ips: [IPAddress]
-        var namedPorts: [Pod.NamedPort]
+        let calicoLabels: [String: String]
+        let ips: [IPAddress]
+        let namedPorts: [Pod.NamedPort]
 
         init(namespace: String, labels: [String: String], namespaceLabels: [String: String], ips: [IPAddress], namedPorts: [Pod.NamedPort]) {
             self.namespace = namespace

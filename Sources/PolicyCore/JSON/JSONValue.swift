@@ -88,3 +88,8 @@ public enum JSONValue: Sendable, Hashable {
         .object(map.mapValues { .string($0) })
     }
 }
+
+extension JSONValue: ExpressibleByStringLiteral {
+    /// Lets documents be written with string literals: `"kind": "Pod"`.
+    public init(stringLiteral value: String) { self = .string(value) }
+}

@@ -1,0 +1,97 @@
+public import PolicyCore
+
+/// Writes decision answers straight to JSON bytes, with no intermediate tree: the decision path
+/// is dominated by encoding otherwise (ARCHITECTURE.md, "Where the time goes").
+public enum DecisionWriter {
+    /// The JSON answer for one decision.
+    public static func bytes(_ decision: Decision) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        write(decision, into: &out)
+        return out
+    }
+
+    /// Appends one decision object.
+    public static func write(_ decision: Decision, into out: inout [UInt8]) {
+        out.append(contentsOf: #"{"allowed":"#.utf8)
+        out.append(contentsOf: (decision.allowed ? "true" : "false").utf8)
+        if let egress = decision.egress {
+            out.append(contentsOf: #","egress":"#.utf8)
+            write(egress, into: &out)
+        }
+        if let ingress = decision.ingress {
+            out.append(contentsOf: #","ingress":"#.utf8)
+            write(ingress, into: &out)
+        }
+        if let ports = decision.ports {
+            out.append(contentsOf: #","ports":"#.utf8)
+            write(ports, into: &out)
+        }
+        out.append(contentsOf: #","revision":"#.utf8)
+        out.append(contentsOf: String(decision.revision).utf8)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    static func write(_ side: SideDecision, into out: inout [UInt8]) {
+        out.append(contentsOf: #"{"#.utf8)
+        if let action = side.action {
+            out.append(contentsOf: #""action":"#.utf8)
+            JSONWriter.writeString(action, into: &out)
+            out.append(UInt8(ascii: ","))
+        }
+        out.append(contentsOf: #""allowed":"#.utf8)
+        out.append(contentsOf: (side.allowed ? "true" : "false").utf8)
+        let policies = side.policies
+        if !policies.isEmpty {
+            out.append(contentsOf: #","policies":["#.utf8)
+            for (position, policy) in policies.enumerated() {
+                if position > 0 { out.append(UInt8(ascii: ",")) }
+                write(policy, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        if let policy = side.policy {
+            out.append(contentsOf: #","policy":"#.utf8)
+            write(policy, into: &out)
+        }
+        if let ports = side.ports {
+            out.append(contentsOf: #","ports":"#.utf8)
+            write(ports, into: &out)
+        }
+        out.append(contentsOf: #","reason":""#.utf8)
+        out.append(contentsOf: side.reason.rawValue.utf8)
+        out.append(UInt8(ascii: "\""))
+        if let rule = side.rule {
+            out.append(contentsOf: #","rule":"#.utf8)
+            out.append(contentsOf: String(rule).utf8)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    static func write(_ policy: PolicyReference, into out: inout [UInt8]) {
+        out.append(contentsOf: #"{"apiVersion":"#.utf8)
+        JSONWriter.writeString(policy.apiVersion, into: &out)
+        out.append(contentsOf: #","kind":"#.utf8)
+        JSONWriter.writeString(policy.kind, into: &out)
+        out.append(contentsOf: #","name":"#.utf8)
+        JSONWriter.writeString(policy.name, into: &out)
+        if let namespace = policy.namespace {
+            out.append(contentsOf: #","namespace":"#.utf8)
+            JSONWriter.writeString(namespace, into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    static func write(_ ports: PortSet, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
+        for (position, range) in ports.ranges.enumerated() {
+            if position > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "["))
+            out.append(contentsOf: String(range.lowerBound).utf8)
+            out.append(UInt8(ascii: ","))
+            out.append(contentsOf: String(range.upperBound).utf8)
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+}
