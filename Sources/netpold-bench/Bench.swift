@@ -2,6 +2,7 @@ import Glibc
 import MicroHTTP
 import PolicyAPI
 import PolicyCore
+import PolicyStore
 
 /// Benchmarks for netpold. Modes:
 ///
@@ -55,6 +56,7 @@ enum Bench {
         case "generate": try generate(cluster, format: options.format)
         case "requests": requests(cluster, count: options.count)
         case "writes": try writes(cluster, options: options)
+        case "router": try router(cluster, decisions: options.decisions)
         default: usage()
         }
     }
@@ -137,6 +139,52 @@ enum Bench {
         print(row("peak resident memory", format(Double(peakResidentKilobytes()) / 1024, "MiB")))
     }
 
+    /// Time `Router.handle` for decision requests, with no socket: the Swift cost of one HTTP decision.
+    static func router(_ cluster: SyntheticCluster, decisions: Int) throws {
+        let repository = try PolicyRepository(path: ":memory:", migrations: try Migration.load(from: "migrations"))
+        let service = try PolicyService(repository: repository)
+        let objects = try cluster.documents().map { try ObjectDecoder.decode($0) }
+        _ = try service.importBundle(objects, mode: .replace, dryRun: false)
+        let router = Router(service: service, version: "bench")
+        var bodies: [[UInt8]] = []
+        let lines = requestLines(cluster, count: 1000)
+        for line in lines { bodies.append(Array(line.utf8)) }
+        let clock = ContinuousClock()
+        var samples: [Double] = []
+        for index in 0..<decisions {
+            let request = HTTPRequest(
+                method: "POST", path: "/v1/decide", headers: ["Content-Type": "application/json", "Host": "x", "User-Agent": "wrk"],
+                body: bodies[index % bodies.count])
+            let start = clock.now
+            let response = router.handle(request)
+            samples.append(nanoseconds(clock.now - start))
+            if response.status != 200 { print("status \(response.status): \(response.bodyText)"); exit(1) }
+        }
+        samples.sort()
+        print(row("Router.handle(/v1/decide) p50", format(samples[samples.count / 2] / 1e3, "µs")))
+        print(row("Router.handle(/v1/decide) p99", format(samples[samples.count * 99 / 100] / 1e3, "µs")))
+    }
+
+    static func requestLines(_ cluster: SyntheticCluster, count: Int) -> [String] {
+        var lines: [String] = []
+        for question in cluster.questions(count: count) {
+            func endpoint(_ endpoint: Endpoint) -> JSONValue {
+                switch endpoint {
+                case .pod(let namespace, let name): return .object(["namespace": .string(namespace), "pod": .string(name)])
+                case .address(let address): return .object(["ip": .string(address.description)])
+                case .workload(let namespace, let labels, _): return .object(["namespace": .string(namespace), "labels": .stringMap(labels)])
+                }
+            }
+            var body: [String: JSONValue] = [
+                "source": endpoint(question.source), "destination": endpoint(question.destination),
+                "protocol": .string(question.protocol.rawValue),
+            ]
+            if let port = question.port { body["port"] = .integer(Int64(port)) }
+            lines.append(JSONWriter.string(.object(body)))
+        }
+        return lines
+    }
+
     static func generate(_ cluster: SyntheticCluster, format: String) throws {
         let documents = cluster.documents()
         let text: String
@@ -152,23 +200,7 @@ enum Bench {
     static func stdoutStream() -> UnsafeMutablePointer<FILE> { fdopen(STDOUT_FILENO, "w") }
 
     static func requests(_ cluster: SyntheticCluster, count: Int) {
-        var out = ""
-        for question in cluster.questions(count: count) {
-            func endpoint(_ endpoint: Endpoint) -> JSONValue {
-                switch endpoint {
-                case .pod(let namespace, let name): return .object(["namespace": .string(namespace), "pod": .string(name)])
-                case .address(let address): return .object(["ip": .string(address.description)])
-                case .workload(let namespace, let labels, _): return .object(["namespace": .string(namespace), "labels": .stringMap(labels)])
-                }
-            }
-            var body: [String: JSONValue] = [
-                "source": endpoint(question.source), "destination": endpoint(question.destination),
-                "protocol": .string(question.protocol.rawValue),
-            ]
-            if let port = question.port { body["port"] = .integer(Int64(port)) }
-            out += JSONWriter.string(.object(body)) + "\n"
-        }
-        print(out, terminator: "")
+        print(requestLines(cluster, count: count).joined(separator: "\n"))
     }
 
     /// Writes at a fixed rate and reports latency: a write returns only once decisions can see it.

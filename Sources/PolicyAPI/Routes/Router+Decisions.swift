@@ -6,6 +6,8 @@ extension Router {
         let question: DecisionRequest
         if request.method == "GET" {
             question = try shorthandQuestion(request.query)
+        } else if isJSON(request), let fast = DecisionRequestReader.read(request.body) {
+            question = fast
         } else {
             question = try DecisionCodec.request(try jsonBody(request))
         }
@@ -28,6 +30,7 @@ extension Router {
         var questions: [DecisionRequest] = []
         questions.reserveCapacity(items.count)
         for item in items { questions.append(try DecisionCodec.request(item.value, at: item.path)) }
+
         // One compiled set for the whole batch: every answer is on the same revision.
         let compiled = service.current
         var out: [UInt8] = []
@@ -76,6 +79,11 @@ extension Router {
             answer["revision"] = .integer(compiled.revision)
         }
         return .json(.object(answer))
+    }
+
+    private func isJSON(_ request: HTTPRequest) -> Bool {
+        guard let type = request.header("content-type") else { return true }
+        return type.lowercased().hasPrefix("application/json")
     }
 
     private func jsonBody(_ request: HTTPRequest) throws -> JSONValue {

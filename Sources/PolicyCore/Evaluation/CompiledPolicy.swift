@@ -22,6 +22,8 @@ final class CompiledPolicy: Sendable {
     let key: ObjectKey
     /// Labels of which a selected pod must carry one, for the policy index; nil when there are none.
     let indexPairs: [LabelPair]?
+    /// `reference` as JSON, encoded once: answers list applied policies on every decision.
+    let referenceJSON: [UInt8]
 
     init(_ policy: NetworkPolicy) {
         body = .kubernetes(policy)
@@ -34,6 +36,13 @@ final class CompiledPolicy: Sendable {
         namespaceScope = nil
         key = ObjectKey(kind: .networkPolicy, namespace: policy.namespace, name: policy.name)
         indexPairs = policy.podSelector.requiredPairs
+        referenceJSON = CompiledPolicy.encode(reference)
+    }
+
+    private static func encode(_ reference: PolicyReference) -> [UInt8] {
+        var bytes: [UInt8] = []
+        DecisionWriter.write(reference, into: &bytes)
+        return bytes
     }
 
     init(_ policy: CalicoPolicy) {
@@ -49,6 +58,7 @@ final class CompiledPolicy: Sendable {
         namespaceScope = scope
         key = policy.key
         indexPairs = policy.selector.requiredPairs ?? scope?.requiredPairs
+        referenceJSON = CompiledPolicy.encode(reference)
     }
 
     /// Evaluation order: lower order first, then by key (then kind, so no two policies tie).

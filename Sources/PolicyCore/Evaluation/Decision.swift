@@ -42,6 +42,7 @@ public struct SideDecision: Sendable, Hashable {
     /// Kept as the compiled list and turned into references only when read, so a decision
     /// does not build strings nobody asks for.
     private var applied: [CompiledPolicy]?
+    var appliedPolicies: [CompiledPolicy]? { applied }
     private var explicitPolicies: [PolicyReference] = []
     /// For an every-port question: the ports this side allows.
     public var ports: PortSet?

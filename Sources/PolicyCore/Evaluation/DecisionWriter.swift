@@ -1,5 +1,3 @@
-public import PolicyCore
-
 /// Writes decision answers straight to JSON bytes, with no intermediate tree: the decision path
 /// is dominated by encoding otherwise (ARCHITECTURE.md, "Where the time goes").
 public enum DecisionWriter {
@@ -41,10 +39,19 @@ public enum DecisionWriter {
         }
         out.append(contentsOf: #""allowed":"#.utf8)
         out.append(contentsOf: (side.allowed ? "true" : "false").utf8)
-        let policies = side.policies
-        if !policies.isEmpty {
+        if let applied = side.appliedPolicies {
+            // The compiled policies carry their reference pre-encoded.
+            if !applied.isEmpty {
+                out.append(contentsOf: #","policies":["#.utf8)
+                for (position, policy) in applied.enumerated() {
+                    if position > 0 { out.append(UInt8(ascii: ",")) }
+                    out.append(contentsOf: policy.referenceJSON)
+                }
+                out.append(UInt8(ascii: "]"))
+            }
+        } else if !side.policies.isEmpty {
             out.append(contentsOf: #","policies":["#.utf8)
-            for (position, policy) in policies.enumerated() {
+            for (position, policy) in side.policies.enumerated() {
                 if position > 0 { out.append(UInt8(ascii: ",")) }
                 write(policy, into: &out)
             }
