@@ -91,10 +91,15 @@ batch_rate=$(BATCH="$work/batch.json" wrk -t2 -c4 -d${DURATION}s -s bench/batch.
 echo "6/6 writes: latency, and decisions while 500 pod writes/s are applied..." >&2
 "$BIN/netpold-bench" writes $SIZES --server "$url" --kind pod --rate 100 --seconds 5 >"$work/pod-writes.txt"
 "$BIN/netpold-bench" writes $SIZES --server "$url" --kind policy --rate 10 --seconds 5 >"$work/policy-writes.txt"
-"$BIN/netpold-bench" writes $SIZES --server "$url" --kind pod --rate 500 --seconds "$DURATION" >"$work/load-writes.txt" &
-writer=$!
+# Four writers at 125/s each: one synchronous client cannot sustain 500/s while wrk saturates the cores.
+writers=()
+for i in 1 2 3 4; do
+    "$BIN/netpold-bench" writes $SIZES --server "$url" --kind pod --rate 125 --seconds "$DURATION" >"$work/load-writes-$i.txt" &
+    writers+=($!)
+done
 loaded_rate=$(REQUESTS="$work/requests.jsonl" wrk -t2 -c64 -d${DURATION}s -s bench/decide.lua "$url/v1/decide" | wrk_rate)
-wait $writer
+wait "${writers[@]}"
+python3 -c "import re,glob; print('rate=%.1f' % sum(float(re.search(r'rate=([0-9.]+)', open(f).read()).group(1)) for f in glob.glob('$work/load-writes-*.txt')))" >"$work/load-writes.txt"
 field() { grep -oE "$1=[0-9.]+" "$2" | head -1 | cut -d= -f2; }
 
 python3 - <<PY

@@ -1,6 +1,7 @@
 /// Matches one Calico rule against a flow (SEMANTICS.md §5, reference/calico.md c.2).
 struct CalicoRuleMatcher {
-    let policy: CalicoPolicy
+    /// The namespace of a namespaced policy; nil for a GlobalNetworkPolicy.
+    let namespace: String?
     let flow: Flow
 
     /// The destination ports for which every criterion of the rule holds; empty when it does not match.
@@ -69,12 +70,12 @@ struct CalicoRuleMatcher {
         }
         guard entity.usesSelectors else { return true }
         // The positive selector is scoped: by namespaceSelector, else to a namespaced policy's namespace.
-        let scoped = entity.namespaceScope != nil || policy.namespace != nil
+        let scoped = entity.namespaceScope != nil || namespace != nil
         if entity.selector != nil || scoped {
             guard let pod = endpoint.pod else { return false }
             if let scope = entity.namespaceScope {
                 guard scope.matches(pod.calicoLabels) else { return false }
-            } else if let namespace = policy.namespace, pod.namespace != namespace {
+            } else if let namespace, pod.namespace != namespace {
                 return false
             }
             if let selector = entity.selector, !selector.matches(pod.calicoLabels) { return false }

@@ -13,11 +13,16 @@ public struct CompiledPolicySet: Sendable {
     var podsByAddress: ShardedMap<IPAddress, [ObjectKey]>
     var podsByNamespace: [String: Set<ObjectKey>]
     var policies: PolicyIndex
+    /// Each namespace's inherited Calico labels, built once rather than once per pod.
+    var inheritedLabels: [String: [String: String]]
 
     /// Compiles a snapshot from scratch.
     public init(_ snapshot: PolicySnapshot) {
         revision = snapshot.revision
         namespaces = snapshot.namespaces
+        inheritedLabels = snapshot.namespaces.mapValues {
+            EndpointView.PodFacts.inheritedLabels(namespace: $0.name, namespaceLabels: $0.labels)
+        }
         policies = PolicyIndex()
         for policy in snapshot.networkPolicies.values { policies.insert(CompiledPolicy(policy)) }
         for policy in snapshot.calicoPolicies.values { policies.insert(CompiledPolicy(policy)) }
@@ -34,6 +39,7 @@ public struct CompiledPolicySet: Sendable {
         podsByAddress = other.podsByAddress
         podsByNamespace = other.podsByNamespace
         policies = other.policies
+        inheritedLabels = other.inheritedLabels
     }
 
     /// The number of pods and policies compiled, for metrics and benchmarks.
@@ -46,7 +52,7 @@ public struct CompiledPolicySet: Sendable {
         EndpointView.PodFacts(
             namespace: pod.namespace, labels: pod.labels,
             namespaceLabels: namespaces[pod.namespace]?.labels ?? [Namespace.nameLabel: pod.namespace],
-            ips: pod.ips, namedPorts: pod.namedPorts)
+            ips: pod.ips, namedPorts: pod.namedPorts, inherited: inheritedLabels[pod.namespace])
     }
 
     private mutating func insertPod(_ key: ObjectKey, _ pod: Pod) {
@@ -111,6 +117,8 @@ public struct CompiledPolicySet: Sendable {
             case .upsert(.namespace(let namespace)):
                 let changed = next.namespaces[namespace.name]?.labels != namespace.labels
                 next.namespaces[namespace.name] = namespace
+                next.inheritedLabels[namespace.name] = EndpointView.PodFacts.inheritedLabels(
+                    namespace: namespace.name, namespaceLabels: namespace.labels)
                 if changed, let keys = next.podsByNamespace[namespace.name] {
                     // Namespace labels feed pod facts (pcns.* labels, namespaceSelectors): rebuild its pods.
                     for key in keys { if let pod = snapshot.pods[key] { next.insertPod(key, pod) } }
@@ -128,6 +136,7 @@ public struct CompiledPolicySet: Sendable {
                     if let old = next.policies.byKey[key] { next.replacePolicy(old, with: nil) }
                 case .namespace:
                     next.namespaces[key.name] = nil
+                    next.inheritedLabels[key.name] = nil
                     for pod in next.podsByNamespace[key.name] ?? [] { next.removePod(pod) }
                     next.podsByNamespace[key.name] = nil
                     for policy in next.policies.byKey.values where policy.namespace == key.name {
@@ -199,8 +208,11 @@ public struct CompiledPolicySet: Sendable {
         }
         guard let port else { return evaluateEveryPort(flow, policies) }
         for policy in policies {
-            for index in 0..<policy.ruleCount(egress: flow.isEgress) {
-                guard let action = policy.action(rule: index, flow, port: port) else { continue }
+            let rules = flow.isEgress ? policy.egressRules : policy.ingressRules
+            for index in rules.indices {
+                let rule = rules[index]
+                guard rule.matches(flow, port: port) else { continue }
+                let action = rule.action
                 switch action {
                 case .log: continue
                 case .allow, .pass:
@@ -224,9 +236,12 @@ public struct CompiledPolicySet: Sendable {
         var firstAllow: (PolicyReference, Int, CalicoPolicy.Action)?
         var firstDeny: (PolicyReference, Int)?
         walk: for policy in policies {
-            for index in 0..<policy.ruleCount(egress: flow.isEgress) {
-                let (action, matched) = policy.evaluate(rule: index, flow, candidates: undecided)
-                guard !matched.isEmpty, action != .log else { continue }
+            let rules = flow.isEgress ? policy.egressRules : policy.ingressRules
+            for index in rules.indices {
+                let action = rules[index].action
+                guard action != .log else { continue }
+                let matched = rules[index].ports(flow).intersection(undecided)
+                guard !matched.isEmpty else { continue }
                 undecided = undecided.subtracting(matched)
                 switch action {
                 case .allow, .pass:

@@ -10,21 +10,28 @@ struct EndpointView {
         let ips: [IPAddress]
         let namedPorts: [Pod.NamedPort]
 
-        init(namespace: String, labels: [String: String], namespaceLabels: [String: String], ips: [IPAddress], namedPorts: [Pod.NamedPort]) {
+        /// - Parameter inherited: ``inheritedLabels(namespace:namespaceLabels:)`` when the caller has it
+        ///   already (one per namespace, not one per pod, when compiling).
+        init(
+            namespace: String, labels: [String: String], namespaceLabels: [String: String], ips: [IPAddress],
+            namedPorts: [Pod.NamedPort], inherited: [String: String]? = nil
+        ) {
             self.namespace = namespace
             self.labels = labels
             self.namespaceLabels = namespaceLabels
             self.ips = ips
             self.namedPorts = namedPorts
-            self.calicoLabels = PodFacts.calicoLabels(namespace: namespace, labels: labels, namespaceLabels: namespaceLabels)
-        }
-
-        static func calicoLabels(namespace: String, labels: [String: String], namespaceLabels: [String: String]) -> [String: String] {
-            var result: [String: String] = ["pcns.projectcalico.org/name": namespace]
-            for (key, value) in namespaceLabels { result["pcns." + key] = value }
+            var result = inherited ?? PodFacts.inheritedLabels(namespace: namespace, namespaceLabels: namespaceLabels)
             for (key, value) in labels { result[key] = value }
             result["projectcalico.org/namespace"] = namespace
             result["projectcalico.org/orchestrator"] = "k8s"
+            self.calicoLabels = result
+        }
+
+        /// The labels a pod inherits from its namespace's Calico profile: `pcns.<key>` and `pcns.projectcalico.org/name`.
+        static func inheritedLabels(namespace: String, namespaceLabels: [String: String]) -> [String: String] {
+            var result: [String: String] = ["pcns.projectcalico.org/name": namespace]
+            for (key, value) in namespaceLabels { result["pcns." + key] = value }
             return result
         }
     }
