@@ -41,6 +41,17 @@ public final class PolicyRepository: Sendable {
         return value
     }
 
+    /// How many objects of each kind are stored.
+    public func counts() throws -> [ResourceKind: Int] {
+        try connection.withLock { connection in
+            var counts: [ResourceKind: Int] = [:]
+            try connection.query("SELECT kind, COUNT(*) FROM objects GROUP BY kind") { row in
+                if let kind = ResourceKind(storageName: row.text(0)) { counts[kind] = Int(row.integer(1)) }
+            }
+            return counts
+        }
+    }
+
     /// One object, or nil.
     public func get(_ key: ObjectKey) throws -> StoredRecord? {
         try connection.withLock { connection in try PolicyRepository.read(connection, key) }

@@ -2,7 +2,7 @@ import MicroHTTP
 import PolicyCore
 
 extension Router {
-    func decide(_ request: HTTPRequest) throws -> HTTPResponse {
+    func decide(_ request: HTTPRequest, requestID: String) throws -> HTTPResponse {
         let question: DecisionRequest
         if request.method == "GET" {
             question = try shorthandQuestion(request.query)
@@ -12,14 +12,18 @@ extension Router {
             question = try DecisionCodec.request(try jsonBody(request))
         }
         let compiled = service.current
+        let decision: Decision
         do {
-            return HTTPResponse(status: 200, contentType: "application/json", body: DecisionWriter.bytes(try compiled.decide(question)))
+            decision = try compiled.decide(question)
         } catch {
             throw DecisionCodec.apiError(error)
         }
+        options.metrics.recordDecisions(allowed: decision.allowed ? 1 : 0, denied: decision.allowed ? 0 : 1)
+        options.decisionRecorder?.record(DecisionAudit.line(question, decision, requestID: requestID))
+        return HTTPResponse(status: 200, contentType: "application/json", body: DecisionWriter.bytes(decision))
     }
 
-    func decideBatch(_ request: HTTPRequest) throws -> HTTPResponse {
+    func decideBatch(_ request: HTTPRequest, requestID: String) throws -> HTTPResponse {
         let body = try jsonBody(request)
         let errors = FieldErrors()
         guard let reader = FieldReader(body, at: "", errors: errors), let items = reader.array("items") else {
@@ -36,15 +40,20 @@ extension Router {
         var out: [UInt8] = []
         out.reserveCapacity(64 + questions.count * 200)
         out.append(contentsOf: #"{"results":["#.utf8)
+        var allowed = 0
         for (position, question) in questions.enumerated() {
             do {
                 if position > 0 { out.append(UInt8(ascii: ",")) }
-                DecisionWriter.write(try compiled.decide(question), into: &out)
+                let decision = try compiled.decide(question)
+                if decision.allowed { allowed += 1 }
+                options.decisionRecorder?.record(DecisionAudit.line(question, decision, requestID: requestID))
+                DecisionWriter.write(decision, into: &out)
             } catch {
                 let mapped = DecisionCodec.apiError(error)
                 throw APIError(code: mapped.code, reason: mapped.reason, message: "items[\(position)]: \(mapped.message)")
             }
         }
+        options.metrics.recordDecisions(allowed: allowed, denied: questions.count - allowed)
         out.append(contentsOf: #"],"revision":"#.utf8)
         out.append(contentsOf: String(compiled.revision).utf8)
         out.append(UInt8(ascii: "}"))

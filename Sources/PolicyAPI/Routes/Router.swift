@@ -3,35 +3,87 @@ public import PolicyCore
 public import PolicyStore
 public import Logging
 
+/// What the router needs besides the service: observability sinks and served documents.
+public struct RouterOptions: Sendable {
+    public var metrics = Metrics()
+    /// Receives one JSON line per decision when set (`--decision-log`).
+    public var decisionRecorder: (any DecisionRecorder)?
+    /// The OpenAPI document served at `/openapi.yaml`.
+    public var openAPI: String?
+
+    public init(metrics: Metrics = Metrics(), decisionRecorder: (any DecisionRecorder)? = nil, openAPI: String? = nil) {
+        self.metrics = metrics
+        self.decisionRecorder = decisionRecorder
+        self.openAPI = openAPI
+    }
+}
+
 /// Maps requests to the service: `handle(_:)` is a plain function, so tests need no socket.
 public struct Router: Sendable {
     public let service: PolicyService
     public let version: String
+    public let options: RouterOptions
     let logger: Logger
 
-    public init(service: PolicyService, version: String, logger: Logger = Logger(label: "netpold.api")) {
+    public init(
+        service: PolicyService, version: String, options: RouterOptions = RouterOptions(),
+        logger: Logger = Logger(label: "netpold.api")
+    ) {
         self.service = service
         self.version = version
+        self.options = options
         self.logger = logger
     }
 
     /// Answers one request. Every error becomes a Kubernetes `Status` here and only here.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let started = ContinuousClock.now
+        let requestID = RequestID.accept(request.header("x-request-id")) ?? RequestID.make()
+        let segments = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        var response: HTTPResponse
         do {
-            return try route(request)
+            response = try route(request, segments, requestID: requestID)
         } catch let error as APIError {
-            return error.response
+            response = error.response
         } catch let error as SQLiteError where error.isWriteUnavailable {
-            logger.error("store unavailable for writing: \(error)")
-            return APIError.unavailable("the store cannot be written right now: \(error.message)").response
+            logger.error("store unavailable for writing: \(error)", metadata: ["request_id": "\(requestID)"])
+            response = APIError.unavailable("the store cannot be written right now: \(error.message)").response
         } catch {
-            logger.error("internal error on \(request.method) \(request.path): \(error)")
-            return APIError.internalError("see the server log").response
+            logger.error("internal error on \(request.method) \(request.path): \(error)", metadata: ["request_id": "\(requestID)"])
+            response = APIError.internalError("see the server log").response
         }
+        response.headers.append(("X-Request-Id", requestID))
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let route = Router.routeLabel(segments)
+        options.metrics.recordRequest(route: route, method: request.method, code: response.status, seconds: seconds)
+        if logger.logLevel <= .info {
+            logger.info(
+                "\(request.method) \(request.path) \(response.status)",
+                metadata: [
+                    "method": "\(request.method)", "path": "\(request.path)", "status": "\(response.status)",
+                    "duration_ms": "\((seconds * 1e6).rounded() / 1e3)", "request_id": "\(requestID)",
+                ])
+        }
+        return response
     }
 
-    private func route(_ request: HTTPRequest) throws -> HTTPResponse {
-        let segments = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+    /// The route template a path matched, for metric labels (names and namespaces left out).
+    static func routeLabel(_ segments: [String]) -> String {
+        if let target = ResourcePath(segments) {
+            let prefix = target.kind.group.isEmpty ? "/api/v1" : "/apis/\(target.kind.group)/\(target.kind.version)"
+            let scope = target.namespace == nil ? "" : "/namespaces/{namespace}"
+            return prefix + scope + "/" + target.kind.plural + (target.name == nil ? "" : "/{name}")
+        }
+        let known: Set<String> = [
+            "/healthz", "/readyz", "/version", "/metrics", "/openapi.yaml", "/v1/import", "/v1/export", "/v1/decide",
+            "/v1/decide/batch", "/v1/selectors/evaluate",
+        ]
+        let path = "/" + segments.joined(separator: "/")
+        return known.contains(path) ? path : "other"
+    }
+
+    private func route(_ request: HTTPRequest, _ segments: [String], requestID: String) throws -> HTTPResponse {
         switch segments {
         case ["healthz"]:
             try allow(request, ["GET"])
@@ -56,10 +108,17 @@ public struct Router: Sendable {
             return try export(request)
         case ["v1", "decide"]:
             try allow(request, ["GET", "POST"])
-            return try decide(request)
+            return try decide(request, requestID: requestID)
         case ["v1", "decide", "batch"]:
             try allow(request, ["POST"])
-            return try decideBatch(request)
+            return try decideBatch(request, requestID: requestID)
+        case ["metrics"]:
+            try allow(request, ["GET"])
+            return metrics()
+        case ["openapi.yaml"]:
+            try allow(request, ["GET"])
+            guard let document = options.openAPI else { throw APIError.routeNotFound(request.path) }
+            return HTTPResponse(status: 200, contentType: "application/yaml", body: Array(document.utf8))
         case ["v1", "selectors", "evaluate"]:
             try allow(request, ["POST"])
             return try evaluateSelector(request)

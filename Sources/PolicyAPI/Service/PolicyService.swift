@@ -11,7 +11,7 @@ public final class PolicyService: Sendable {
     public let repository: PolicyRepository
     private let writer: Mutex<PolicySnapshot>
     private let compiled: Mutex<CompiledPolicySet>
-    private let compileStats = Mutex<(count: Int, lastSeconds: Double)>((0, 0))
+    private let compileStats = Mutex<(count: Int, lastSeconds: Double, totalSeconds: Double)>((1, 0, 0))
 
     /// Loads every stored object and compiles the evaluator.
     public init(repository: PolicyRepository) throws {
@@ -33,8 +33,8 @@ public final class PolicyService: Sendable {
     /// The compiled set decisions are made on.
     public var current: CompiledPolicySet { compiled.withLock { $0 } }
 
-    /// How many times the evaluator was compiled since start.
-    public var compileCount: Int { compileStats.withLock { $0.count } }
+    /// How many times the evaluator was built since start, and how long that took.
+    public var compileStatistics: (count: Int, lastSeconds: Double, totalSeconds: Double) { compileStats.withLock { $0 } }
 
     /// One stored object.
     public func get(_ key: ObjectKey) throws -> StoredRecord {
@@ -76,6 +76,7 @@ public final class PolicyService: Sendable {
         compileStats.withLock {
             $0.count += 1
             $0.lastSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            $0.totalSeconds += $0.lastSeconds
         }
     }
 

@@ -1,0 +1,39 @@
+import PolicyCore
+
+/// Formats the audit line of one decision: time, request id, revision, both endpoints, port,
+/// protocol, verdict and the deciding policy of each side.
+enum DecisionAudit {
+    static func line(_ question: DecisionRequest, _ decision: Decision, requestID: String) -> [UInt8] {
+        func endpoint(_ endpoint: Endpoint) -> JSONValue {
+            switch endpoint {
+            case .pod(let namespace, let name): return .object(["namespace": .string(namespace), "pod": .string(name)])
+            case .address(let address): return .object(["ip": .string(address.description)])
+            case .workload(let namespace, let labels, let ip):
+                var object: [String: JSONValue] = ["namespace": .string(namespace), "labels": .stringMap(labels)]
+                if let ip { object["ip"] = .string(ip.description) }
+                return .object(object)
+            }
+        }
+        func side(_ side: SideDecision?) -> JSONValue? {
+            guard let side else { return nil }
+            var object: [String: JSONValue] = ["allowed": .bool(side.allowed), "reason": .string(side.reason.rawValue)]
+            if let policy = side.policy {
+                object["policy"] = .object([
+                    "kind": .string(policy.kind), "apiVersion": .string(policy.apiVersion), "name": .string(policy.name),
+                    "namespace": policy.namespace.map { .string($0) } ?? .null,
+                ])
+            }
+            if let rule = side.rule { object["rule"] = .integer(Int64(rule)) }
+            return .object(object)
+        }
+        var record: [String: JSONValue] = [
+            "time": .string(WallClock.rfc3339Millis()), "requestId": .string(requestID), "revision": .integer(decision.revision),
+            "source": endpoint(question.source), "destination": endpoint(question.destination),
+            "port": question.port.map { .integer(Int64($0)) } ?? .null, "protocol": .string(question.protocol.rawValue),
+            "allowed": .bool(decision.allowed),
+        ]
+        if let egress = side(decision.egress) { record["egress"] = egress }
+        if let ingress = side(decision.ingress) { record["ingress"] = ingress }
+        return JSONWriter.bytes(.object(record))
+    }
+}
