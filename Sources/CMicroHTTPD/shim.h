@@ -9,7 +9,20 @@ static inline struct MHD_Daemon *netpold_mhd_start(
     unsigned int flags, const struct sockaddr *address, unsigned int threadPoolSize,
     unsigned int connectionLimit, unsigned int connectionTimeoutSeconds, size_t connectionMemoryLimit,
     MHD_AccessHandlerCallback handler, void *handlerContext,
-    MHD_RequestCompletedCallback completed, void *completedContext) {
+    MHD_RequestCompletedCallback completed, void *completedContext,
+    const char *tlsKey, const char *tlsCertificate) {
+    if (tlsKey != NULL && tlsCertificate != NULL) {
+        return MHD_start_daemon(flags | MHD_USE_TLS, 0, NULL, NULL, handler, handlerContext,
+                                MHD_OPTION_SOCK_ADDR, address,
+                                MHD_OPTION_THREAD_POOL_SIZE, threadPoolSize,
+                                MHD_OPTION_CONNECTION_LIMIT, connectionLimit,
+                                MHD_OPTION_CONNECTION_TIMEOUT, connectionTimeoutSeconds,
+                                MHD_OPTION_CONNECTION_MEMORY_LIMIT, connectionMemoryLimit,
+                                MHD_OPTION_NOTIFY_COMPLETED, completed, completedContext,
+                                MHD_OPTION_HTTPS_MEM_KEY, tlsKey,
+                                MHD_OPTION_HTTPS_MEM_CERT, tlsCertificate,
+                                MHD_OPTION_END);
+    }
     return MHD_start_daemon(flags, 0, NULL, NULL, handler, handlerContext,
                             MHD_OPTION_SOCK_ADDR, address,
                             MHD_OPTION_THREAD_POOL_SIZE, threadPoolSize,

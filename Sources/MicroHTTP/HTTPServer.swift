@@ -25,6 +25,9 @@ public struct HTTPServerConfiguration: Sendable {
     public var connectionTimeoutSeconds: Int = 30
     /// Per-connection header memory. 16 KiB because libmicrohttpd clears the whole pool per request.
     public var connectionMemoryLimit: Int = 16 << 10
+    /// PEM private key and certificate: when both are set the server speaks HTTPS only.
+    public var tlsKeyPEM: String?
+    public var tlsCertificatePEM: String?
 
     public init() {}
 }
@@ -49,6 +52,24 @@ public final class HTTPServer: Sendable {
     private let handle: DaemonHandle
     /// Retained for the daemon's lifetime; the C side holds it as `cls`.
     private let context: Unmanaged<ServerContext>
+    /// libmicrohttpd keeps pointers to the PEM texts rather than copies: they live until deinit.
+    private let tlsMemory: TLSMemory
+    /// True when serving HTTPS.
+    public let isTLS: Bool
+
+    /// `@unchecked Sendable`: the buffers are written once in `init` and freed once in `deinit`.
+    private final class TLSMemory: @unchecked Sendable {
+        let key: UnsafeMutablePointer<CChar>?
+        let certificate: UnsafeMutablePointer<CChar>?
+        init(key: String?, certificate: String?) {
+            self.key = key.flatMap { strdup($0) }
+            self.certificate = certificate.flatMap { strdup($0) }
+        }
+        deinit {
+            free(key)
+            free(certificate)
+        }
+    }
 
     /// Starts listening.
     /// - Throws: ``HTTPServerError`` when the address is not a literal IP or the port cannot be bound.
@@ -75,19 +96,27 @@ public final class HTTPServer: Sendable {
             context.release()
             throw HTTPServerError(description: "--host \(configuration.host) is not an IPv4 or IPv6 address")
         }
+        let useTLS = configuration.tlsKeyPEM != nil && configuration.tlsCertificatePEM != nil
+        let tls = TLSMemory(
+            key: useTLS ? configuration.tlsKeyPEM : nil, certificate: useTLS ? configuration.tlsCertificatePEM : nil)
         let daemon = withUnsafePointer(to: &storage) { raw in
             raw.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
                 netpold_mhd_start(
                     netpold_mhd_flags(isIPv6 ? 1 : 0), address, UInt32(max(1, configuration.threads)),
                     UInt32(configuration.connectionLimit), UInt32(configuration.connectionTimeoutSeconds),
-                    configuration.connectionMemoryLimit, accessHandler, context.toOpaque(), requestCompleted, nil)
+                    configuration.connectionMemoryLimit, accessHandler, context.toOpaque(), requestCompleted, nil,
+                    tls.key, tls.certificate)
             }
         }
         guard let daemon else {
             context.release()
             throw HTTPServerError(
-                description: "cannot listen on \(configuration.host):\(configuration.port) (address in use?)")
+                description: useTLS
+                    ? "cannot start HTTPS on \(configuration.host):\(configuration.port) (address in use, or the key and certificate do not load)"
+                    : "cannot listen on \(configuration.host):\(configuration.port) (address in use?)")
         }
+        self.tlsMemory = tls
+        self.isTLS = useTLS
         self.handle = DaemonHandle(daemon)
         self.context = context
         self.host = configuration.host
@@ -96,7 +125,8 @@ public final class HTTPServer: Sendable {
 
     /// The base URL clients use, e.g. `http://127.0.0.1:8080`.
     public var url: String {
-        host.contains(":") ? "http://[\(host)]:\(port)" : "http://\(host):\(port)"
+        let scheme = isTLS ? "https" : "http"
+        return host.contains(":") ? "\(scheme)://[\(host)]:\(port)" : "\(scheme)://\(host):\(port)"
     }
 
     /// Stops accepting, closes the listening socket, finishes and joins the worker threads.

@@ -39,7 +39,7 @@ extension Netpold {
             if dryRun { query += "&dryRun=true" }
             let response = try HTTPClient.send(
                 method: "POST", url: "\(options.base)/v1/import?\(query)",
-                headers: [("Content-Type", "application/yaml")], body: Array(bundle.utf8))
+                headers: [("Content-Type", "application/yaml")] + options.authorization(), body: Array(bundle.utf8))
             let document = try ClientOutput.check(response)
             let suffix = dryRun ? " (dry run)" : ""
             for result in document["results"]?.arrayValue ?? [] {
@@ -64,7 +64,7 @@ extension Netpold {
 
         func run() throws {
             let accept = output == "json" ? "application/json" : "application/yaml"
-            let response = try HTTPClient.send(method: "GET", url: "\(options.base)/v1/export", headers: [("Accept", accept)])
+            let response = try HTTPClient.send(method: "GET", url: "\(options.base)/v1/export", headers: [("Accept", accept)] + options.authorization())
             _ = try ClientOutput.check(response, expectJSON: output == "json")
             print(response.bodyText, terminator: response.bodyText.hasSuffix("\n") ? "" : "\n")
         }

@@ -46,7 +46,7 @@ extension Netpold {
             ]
             if let port { body["port"] = .integer(Int64(port)) }
             let response = try HTTPClient.send(
-                method: "POST", url: "\(options.base)/v1/decide", headers: [("Content-Type", "application/json")],
+                method: "POST", url: "\(options.base)/v1/decide", headers: [("Content-Type", "application/json")] + options.authorization(),
                 body: JSONWriter.bytes(.object(body)))
             let answer = try ClientOutput.check(response)
             if output == "json" {

@@ -46,6 +46,24 @@ extension Netpold {
         @Option(help: "The OpenAPI document served at /openapi.yaml (default: ./openapi.yaml, or next to the binary).")
         var openapi: String?
 
+        @Option(help: "A file holding the bearer token every write needs (or set NETPOLD_ADMIN_TOKEN).")
+        var adminTokenFile: String?
+
+        @Option(help: "A file holding the bearer token reads and decisions need (or set NETPOLD_READ_TOKEN).")
+        var readTokenFile: String?
+
+        @Option(help: "PEM certificate: with --tls-key, serve HTTPS only.")
+        var tlsCert: String?
+
+        @Option(help: "PEM private key for --tls-cert.")
+        var tlsKey: String?
+
+        @Option(help: "Concurrent connections before new ones are refused.")
+        var connectionLimit: Int = 1024
+
+        @Option(help: "Seconds a connection may stay idle or dribble a request before it is closed.")
+        var connectionTimeout: Int = 30
+
         func run() throws {
             guard let level = Logger.Level(rawValue: logLevel) else {
                 throw ValidationError("--log-level \(logLevel): use trace, debug, info, notice, warning, error or critical")
@@ -71,6 +89,13 @@ extension Netpold {
             let repository = try PolicyRepository(path: db, migrations: migrationList)
             let service = try PolicyService(repository: repository)
             var options = RouterOptions()
+            options.accessControl = AccessControl(
+                adminToken: try Secret.load(file: adminTokenFile, environment: "NETPOLD_ADMIN_TOKEN"),
+                readToken: try Secret.load(file: readTokenFile, environment: "NETPOLD_READ_TOKEN"))
+            if options.accessControl.adminToken == nil, !["127.0.0.1", "::1", "localhost"].contains(host) {
+                logger.warning(
+                    "listening on \(host) without an admin token: anyone who can reach it can change policies (use --admin-token-file)")
+            }
             if let decisionLog { options.decisionRecorder = try FileDecisionRecorder(path: decisionLog) }
             options.openAPI = FileLocator.read(openapi, fallback: "openapi.yaml")
             var apiLogger = Logger(label: "netpold.api")
@@ -80,7 +105,19 @@ extension Netpold {
             configuration.host = host
             configuration.port = port
             configuration.maxBodyBytes = maxBodyBytes
+            configuration.connectionLimit = connectionLimit
+            configuration.connectionTimeoutSeconds = connectionTimeout
             if let threads { configuration.threads = threads }
+            switch (tlsCert, tlsKey) {
+            case (let cert?, let key?):
+                guard let certificate = FileLocator.read(cert, fallback: ""), let keyText = FileLocator.read(key, fallback: "") else {
+                    throw ValidationError("cannot read --tls-cert \(cert) or --tls-key \(key)")
+                }
+                configuration.tlsCertificatePEM = certificate
+                configuration.tlsKeyPEM = keyText
+            case (nil, nil): break
+            default: throw ValidationError("--tls-cert and --tls-key go together")
+            }
             let server = try HTTPServer(configuration: configuration) { request in router.handle(request) }
             print("netpold \(Netpold.version) listening on \(server.url) (database \(db), revision \(service.current.revision))")
             fflush(nil)
@@ -111,6 +148,26 @@ extension Netpold {
             print("\(db): schema at \(repository.schemaVersions.last ?? "none") (\(repository.schemaVersions.count) migrations applied)")
             repository.close()
         }
+    }
+}
+
+/// Reads a secret from a file (trailing whitespace trimmed) or an environment variable; never logs it.
+enum Secret {
+    static func load(file: String?, environment name: String) throws -> String? {
+        var value: String?
+        if let file {
+            guard let text = FileLocator.read(file, fallback: "") else { throw ValidationError("cannot read token file \(file)") }
+            value = text
+        } else if let raw = getenv(name) {
+            value = String(cString: raw)
+        }
+        guard var token = value else { return nil }
+        while let last = token.last, last.isWhitespace { token.removeLast() }
+        while let first = token.first, first.isWhitespace { token.removeFirst() }
+        guard token.utf8.count >= 16 else {
+            throw ValidationError("the token from \(file ?? name) is shorter than 16 characters; use a long random token")
+        }
+        return token
     }
 }
 

@@ -10,11 +10,17 @@ public struct RouterOptions: Sendable {
     public var decisionRecorder: (any DecisionRecorder)?
     /// The OpenAPI document served at `/openapi.yaml`.
     public var openAPI: String?
+    /// Bearer tokens required for writes and reads.
+    public var accessControl = AccessControl()
 
-    public init(metrics: Metrics = Metrics(), decisionRecorder: (any DecisionRecorder)? = nil, openAPI: String? = nil) {
+    public init(
+        metrics: Metrics = Metrics(), decisionRecorder: (any DecisionRecorder)? = nil, openAPI: String? = nil,
+        accessControl: AccessControl = AccessControl()
+    ) {
         self.metrics = metrics
         self.decisionRecorder = decisionRecorder
         self.openAPI = openAPI
+        self.accessControl = accessControl
     }
 }
 
@@ -42,6 +48,7 @@ public struct Router: Sendable {
         let segments = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         var response: HTTPResponse
         do {
+            try options.accessControl.authorize(method: request.method, segments: segments, authorization: request.header("authorization"))
             response = try route(request, segments, requestID: requestID)
         } catch let error as APIError {
             response = error.response
@@ -53,6 +60,7 @@ public struct Router: Sendable {
             response = APIError.internalError("see the server log").response
         }
         response.headers.append(("X-Request-Id", requestID))
+        if response.status == 401 { response.headers.append(("WWW-Authenticate", "Bearer realm=\"netpold\"")) }
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let route = Router.routeLabel(segments)

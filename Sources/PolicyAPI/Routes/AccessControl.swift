@@ -1,0 +1,78 @@
+/// Bearer-token access control: an admin token guards writes, a read token guards reads and decisions.
+public struct AccessControl: Sendable {
+    /// Required for object writes and imports (`--admin-token-file`); also accepted for reads.
+    public var adminToken: String?
+    /// Required for reads and decisions when set (`--read-token-file`).
+    public var readToken: String?
+
+    public init(adminToken: String? = nil, readToken: String? = nil) {
+        self.adminToken = adminToken
+        self.readToken = readToken
+    }
+
+    enum Access { case open, read, write }
+
+    /// What a request needs: probes are open, decisions and GETs read, everything else writes.
+    static func access(method: String, segments: [String]) -> Access {
+        switch segments {
+        case ["healthz"], ["readyz"], ["version"]: return .open
+        case ["v1", "decide"], ["v1", "decide", "batch"], ["v1", "selectors", "evaluate"]: return .read
+        default: return method == "GET" || method == "HEAD" ? .read : .write
+        }
+    }
+
+    /// Throws 401 when the request lacks a token it needs, 403 when its token may only read.
+    func authorize(method: String, segments: [String], authorization: String?) throws(APIError) {
+        let needed = AccessControl.access(method: method, segments: segments)
+        let presented = AccessControl.bearer(authorization)
+        let isAdmin = adminToken.map { token in presented.map { AccessControl.constantTimeEqual($0, token) } ?? false } ?? false
+        switch needed {
+        case .open: return
+        case .write:
+            guard adminToken != nil, !isAdmin else { return }
+            if let readToken, let presented, AccessControl.constantTimeEqual(presented, readToken) {
+                throw APIError(code: 403, reason: "Forbidden", message: "the read token may not write; use the admin token")
+            }
+            throw AccessControl.unauthorized("writes need the admin token")
+        case .read:
+            guard let readToken else { return }
+            if isAdmin { return }
+            if let presented, AccessControl.constantTimeEqual(presented, readToken) { return }
+            throw AccessControl.unauthorized("reads and decisions need the read token")
+        }
+    }
+
+    static func unauthorized(_ message: String) -> APIError {
+        APIError(code: 401, reason: "Unauthorized", message: "Unauthorized: \(message) (Authorization: Bearer <token>)")
+    }
+
+    static func bearer(_ header: String?) -> String? {
+        guard let header else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return String(parts[1]).trimmingCharacters(in: " \t")
+    }
+
+    /// Compares without an early exit, so the time taken says nothing about where a guess went wrong.
+    static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
+        let a = Array(lhs.utf8)
+        let b = Array(rhs.utf8)
+        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
+        let length = max(a.count, b.count)
+        for index in 0..<length {
+            let x = index < a.count ? a[index] : 0
+            let y = index < b.count ? b[index] : 0
+            difference |= x ^ y
+        }
+        return difference == 0
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        var result = Substring(self)
+        while let first = result.first, set.contains(first) { result = result.dropFirst() }
+        while let last = result.last, set.contains(last) { result = result.dropLast() }
+        return String(result)
+    }
+}
