@@ -158,7 +158,7 @@ enum Secret {
         if let file {
             guard let text = FileLocator.read(file, fallback: "") else { throw ValidationError("cannot read token file \(file)") }
             value = text
-        } else if let raw = getenv(name) {
+        } else if let raw = getenv(name), raw.pointee != 0 {
             value = String(cString: raw)
         }
         guard var token = value else { return nil }

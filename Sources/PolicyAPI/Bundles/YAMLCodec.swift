@@ -47,6 +47,7 @@ public enum YAMLCodec {
     /// Parses every document; a syntax error anywhere fails the whole stream (Yams' `load_all`
     /// would stop silently, ARCHITECTURE.md).
     public static func documents(_ text: String) throws(SyntaxError) -> [BundleDocument] {
+        try checkNesting(text)
         var documents: [BundleDocument] = []
         var budget = maxNodes
         do {
@@ -66,6 +67,45 @@ public enum YAMLCodec {
         }
         return documents
     }
+
+    /// Yams builds nodes recursively, so hostile nesting would exhaust a thread's stack before the
+    /// depth check in `convert` runs: refuse it from the text first. Every flow bracket counts (even
+    /// one inside a string, which only errs towards refusing absurd input); block nesting is bounded
+    /// by indentation.
+    static func checkNesting(_ text: String) throws(SyntaxError) {
+        var depth = 0
+        var line = 1
+        var column = 0
+        var indentation = 0
+        var atLineStart = true
+        for byte in text.utf8 {
+            column += 1
+            switch byte {
+            case 0x0A:
+                line += 1
+                column = 0
+                indentation = 0
+                atLineStart = true
+                continue
+            case 0x20 where atLineStart:
+                indentation += 1
+                if indentation > maxIndentation {
+                    throw SyntaxError(documentIndex: 0, line: line, column: column, message: "indentation deeper than \(maxIndentation) columns")
+                }
+                continue
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                if depth > maxDepth {
+                    throw SyntaxError(documentIndex: 0, line: line, column: column, message: "YAML nested deeper than \(maxDepth) levels")
+                }
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth = max(0, depth - 1)
+            default: break
+            }
+            atLineStart = false
+        }
+    }
+
+    static let maxIndentation = 2000
 
     private static func describe(_ error: YamlError, documentIndex: Int) -> SyntaxError {
         switch error {
