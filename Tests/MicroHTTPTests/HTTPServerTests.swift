@@ -6,13 +6,13 @@ import Testing
 final class RawConnection {
     let fd: Int32
 
-    init(port: UInt16) throws {
+    init(port: UInt16, timeoutSeconds: Int = 5) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let rc = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
@@ -135,5 +135,60 @@ extension Substring {
         let port = server.port
         server.stop()
         #expect(throws: HTTPClient.Failure.self) { try HTTPClient.send(method: "GET", url: "http://127.0.0.1:\(port)/") }
+    }
+}
+
+@Suite struct HTTPServerLimitsTests {
+    func server(threads: Int = 2, connectionLimit: Int = 1024, timeout: Int = 30) throws -> HTTPServer {
+        var configuration = HTTPServerConfiguration()
+        configuration.port = 0
+        configuration.threads = threads
+        configuration.connectionLimit = connectionLimit
+        configuration.connectionTimeoutSeconds = timeout
+        return try HTTPServer(configuration: configuration) { _ in HTTPResponse(status: 200, contentType: "text/plain", body: Array("ok".utf8)) }
+    }
+
+    @Test func aClientThatStopsMidRequestDoesNotBlockOthers() throws {
+        let server = try server()
+        defer { server.stop() }
+        var stalled: [RawConnection] = []
+        for _ in 0..<8 {
+            let connection = try RawConnection(port: server.port)
+            connection.send("POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nonly a few bytes")
+            stalled.append(connection)
+        }
+        let started = ContinuousClock.now
+        let response = try HTTPClient.send(method: "GET", url: server.url + "/fast")
+        #expect(response.status == 200)
+        #expect(ContinuousClock.now - started < .seconds(1))
+        _ = stalled
+    }
+
+    @Test func idleConnectionsAreClosedAfterTheTimeout() throws {
+        let server = try server(timeout: 1)
+        defer { server.stop() }
+        let connection = try RawConnection(port: server.port)
+        connection.send("GET /a HTTP/1.1\r\nHost: x\r\n")  // never finishes its headers
+        let started = ContinuousClock.now
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let count = read(connection.fd, &buffer, buffer.count)
+        #expect(count <= 0)
+        #expect(ContinuousClock.now - started < .seconds(4))
+    }
+
+    @Test func connectionsBeyondTheLimitAreRefusedAndOthersStillServed() throws {
+        let server = try server(threads: 1, connectionLimit: 2)
+        defer { server.stop() }
+        let first = try RawConnection(port: server.port)
+        let second = try RawConnection(port: server.port)
+        first.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(first.readResponse()?.status == 200)
+        second.send("GET /b HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(second.readResponse()?.status == 200)
+        let third = try RawConnection(port: server.port, timeoutSeconds: 1)
+        third.send("GET /c HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(third.readResponse() == nil)  // closed without an answer
+        first.send("GET /d HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(first.readResponse()?.status == 200)  // the admitted connections carry on
     }
 }
