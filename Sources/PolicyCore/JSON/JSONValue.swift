@@ -83,6 +83,19 @@ public enum JSONValue: Sendable, Hashable {
         return result
     }
 
+    /// The value with every null object member removed, at any depth: Kubernetes reads a null field
+    /// as an absent one, so storing it would only make stored objects disagree with their schema.
+    public var removingNullMembers: JSONValue {
+        switch self {
+        case .object(let members):
+            var kept: [String: JSONValue] = [:]
+            for (key, value) in members where !value.isNull { kept[key] = value.removingNullMembers }
+            return .object(kept)
+        case .array(let elements): return .array(elements.map(\.removingNullMembers))
+        default: return self
+        }
+    }
+
     /// Builds an object from a string map.
     public static func stringMap(_ map: [String: String]) -> JSONValue {
         .object(map.mapValues { .string($0) })

@@ -65,7 +65,8 @@ enum NetworkPolicyDecoder {
             if let ports = reader.array("ports") {
                 var portsJSON: [JSONValue] = []
                 for port in ports {
-                    var portJSON = port.value
+                    // A null entry reads as `{}` (every port of TCP), as the API server decodes it.
+                    var portJSON = port.value.isNull ? JSONValue.object([:]) : port.value
                     if let parsed = readPort(port.value, at: port.path, errors: errors) {
                         rule.ports.append(parsed)
                         if portJSON["protocol"] == nil || portJSON["protocol"]!.isNull {

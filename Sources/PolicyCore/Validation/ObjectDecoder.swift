@@ -40,12 +40,14 @@ public enum ObjectDecoder {
         guard let kind = ResourceKind(apiVersion: apiVersion, kind: kindName) else {
             throw ValidationError(kind: kindName, name: name, causes: [unsupportedKind(apiVersion: apiVersion, kind: kindName)])
         }
-        var body = document
+        var body = document.removingNullMembers
         let key = readMetadata(root, kind: kind, defaultNamespace: defaultNamespace, body: &body)
         let model: DecodedObject.Model
         switch kind {
         case .namespace:
             root.rejectUnknown(["apiVersion", "kind", "metadata", "spec", "status"])
+            _ = root.object("spec")
+            _ = root.object("status")
             var labels = FieldReader(body["metadata"], at: "metadata", errors: FieldErrors())?.stringMap("labels") ?? [:]
             // The API server sets this label on every namespace and nobody may change it.
             labels[Namespace.nameLabel] = key.name
