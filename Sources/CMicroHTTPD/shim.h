@@ -45,3 +45,9 @@ static inline unsigned int netpold_mhd_flags(int ipv6) {
     if (ipv6) flags |= MHD_USE_IPv6;
     return flags;
 }
+
+/// Connections currently open, to wait for in-flight requests on shutdown.
+static inline unsigned int netpold_mhd_connection_count(struct MHD_Daemon *daemon) {
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+    return info == NULL ? 0 : info->num_connections;
+}

@@ -1,5 +1,6 @@
 internal import CMicroHTTPD
 import Glibc
+import Synchronization
 
 /// Handles one request synchronously on one of libmicrohttpd's worker threads.
 public typealias HTTPHandler = @Sendable (HTTPRequest) -> HTTPResponse
@@ -129,17 +130,23 @@ public final class HTTPServer: Sendable {
         return host.contains(":") ? "\(scheme)://[\(host)]:\(port)" : "\(scheme)://\(host):\(port)"
     }
 
-    /// Stops accepting, closes the listening socket, finishes and joins the worker threads.
-    public func stop() {
+    /// Stops accepting, closes the listening socket, lets open connections finish for up to
+    /// `graceSeconds` (answers sent meanwhile close their connection), then joins the worker threads.
+    public func stop(graceSeconds: Double = 0) {
         handle.lock.lock()
         let daemon = handle.daemon
         handle.daemon = nil
         handle.lock.unlock()
         guard let daemon else { return }
+        context.takeUnretainedValue().draining.store(true, ordering: .relaxed)
         // Quiescing hands us the listen socket; closing it makes pending connects fail fast
         // instead of hanging in the backlog while the workers finish.
         let listenSocket = MHD_quiesce_daemon(daemon)
         if listenSocket >= 0 { close(listenSocket) }
+        let deadline = ContinuousClock.now + .milliseconds(Int(graceSeconds * 1000))
+        while netpold_mhd_connection_count(daemon) > 0, ContinuousClock.now < deadline {
+            usleep(10_000)
+        }
         MHD_stop_daemon(daemon)
     }
 

@@ -1,9 +1,12 @@
 internal import CMicroHTTPD
+import Synchronization
 
-/// What the C callbacks need: the handler and the limits. Immutable, hence Sendable.
+/// What the C callbacks need: the handler, the limits, and whether the server is shutting down.
 final class ServerContext: Sendable {
     let handler: HTTPHandler
     let maxBodyBytes: Int
+    /// Set on shutdown: answers then close their connection so clients do not reuse it.
+    let draining = Atomic<Bool>(false)
 
     init(handler: @escaping HTTPHandler, maxBodyBytes: Int) {
         self.handler = handler
@@ -104,7 +107,9 @@ let accessHandler: MHD_AccessHandlerCallback = {
         headers: collect(connection, .HEADER_KIND),
         body: state.body)
     state.body = []
-    return send(context.handler(request), on: connection)
+    var response = context.handler(request)
+    if context.draining.load(ordering: .relaxed) { response.headers.append(("Connection", "close")) }
+    return send(response, on: connection)
 }
 
 /// Releases the per-request state, also for requests the client aborted.

@@ -64,6 +64,9 @@ extension Netpold {
         @Option(help: "Seconds a connection may stay idle or dribble a request before it is closed.")
         var connectionTimeout: Int = 30
 
+        @Option(help: "On SIGTERM or SIGINT, seconds to let requests in flight finish before closing.")
+        var shutdownGrace: Double = 10
+
         func run() throws {
             guard let level = Logger.Level(rawValue: logLevel) else {
                 throw ValidationError("--log-level \(logLevel): use trace, debug, info, notice, warning, error or critical")
@@ -125,9 +128,10 @@ extension Netpold {
 
             var received: Int32 = 0
             sigwait(&signals, &received)
-            logger.info("stopping on signal \(received)")
-            server.stop()
+            logger.info("stopping on signal \(received): finishing requests in flight")
+            server.stop(graceSeconds: shutdownGrace)
             repository.close()
+            logger.info("stopped; database closed")
         }
     }
 
