@@ -33,7 +33,13 @@ extension Netpold {
 
         func run() throws {
             guard !filename.isEmpty else { throw ValidationError("give at least one -f FILE|DIR|-") }
-            let bundle = try filename.map(BundleFiles.read).joined(separator: "\n---\n")
+            var files = 0
+            let bundle = try filename.map { path in
+                let (text, count) = try BundleFiles.read(path)
+                files += count
+                return text
+            }.joined(separator: "\n---\n")
+            if files > 1 { FileHandleOutput.standardError("read \(files) files (\(bundle.utf8.count / 1024) KiB); sending one bundle...") }
             var query = "mode=\(mode)"
             if let namespace { query += "&namespace=\(namespace)" }
             if dryRun { query += "&dryRun=true" }
@@ -42,12 +48,22 @@ extension Netpold {
                 headers: [("Content-Type", "application/yaml")] + options.authorization(), body: Array(bundle.utf8))
             let document = try ClientOutput.check(response)
             let suffix = dryRun ? " (dry run)" : ""
-            for result in document["results"]?.arrayValue ?? [] {
+            var tally: [String: Int] = [:]
+            let results = document["results"]?.arrayValue ?? []
+            for result in results {
+                tally[result["action"]?.stringValue ?? "", default: 0] += 1
                 let kind = result["kind"]?.stringValue ?? ""
                 let apiVersion = result["apiVersion"]?.stringValue ?? ""
                 let group = apiVersion.contains("/") ? "." + apiVersion.split(separator: "/")[0] : ""
                 let origin = result["convertedFrom"]?.stringValue.map { " (from \($0))" } ?? ""
                 print("\(kind.lowercased())\(group)/\(result["name"]?.stringValue ?? "") \(result["action"]?.stringValue ?? "")\(origin)\(suffix)")
+            }
+            if results.count > 1 {
+                let summary = ["created", "updated", "unchanged", "deleted"].compactMap { action in
+                    tally[action].map { "\($0) \(action)" }
+                }
+                FileHandleOutput.standardError(
+                    "\(results.count) objects: \(summary.joined(separator: ", ")) at revision \(document["revision"]?.integerValue ?? 0)\(suffix)")
             }
         }
     }
@@ -73,11 +89,12 @@ extension Netpold {
 
 /// Reads the files named by `-f` into one YAML stream.
 enum BundleFiles {
-    static func read(_ path: String) throws -> String {
-        if path == "-" { return readAll(fdopen(0, "rb")) }
+    /// The stream and how many files it came from.
+    static func read(_ path: String) throws -> (String, Int) {
+        if path == "-" { return (readAll(fdopen(0, "rb")), 1) }
         var info = stat()
         guard stat(path, &info) == 0 else { throw ValidationError("\(path): no such file or directory") }
-        if (info.st_mode & S_IFMT) != S_IFDIR { return try readFile(path) }
+        if (info.st_mode & S_IFMT) != S_IFDIR { return (try readFile(path), 1) }
         guard let dir = opendir(path) else { throw ValidationError("\(path): cannot read the folder") }
         defer { closedir(dir) }
         var names: [String] = []
@@ -86,7 +103,8 @@ enum BundleFiles {
             if name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.hasSuffix(".json") { names.append(name) }
         }
         // Each file becomes its own document(s); JSON is valid YAML, so one stream carries both.
-        return try names.sorted().map { try readFile(path + "/" + $0) }.joined(separator: "\n---\n")
+        guard !names.isEmpty else { throw ValidationError("\(path): no .yaml, .yml or .json files") }
+        return (try names.sorted().map { try readFile(path + "/" + $0) }.joined(separator: "\n---\n"), names.count)
     }
 
     static func readFile(_ path: String) throws -> String {
