@@ -35,7 +35,7 @@ let package = Package(
             dependencies: ["PolicyAPI", "PolicyCore", "PolicyStore", "MicroHTTP", argumentParser, logging],
             swiftSettings: swiftSettings),
         .executableTarget(
-            name: "netpold-bench", dependencies: ["PolicyCore", "PolicyAPI", "PolicyStore", "MicroHTTP"], swiftSettings: swiftSettings),
+            name: "netpold-bench", dependencies: ["PolicyCore", "PolicyAPI", "PolicyStore", "MicroHTTP", logging], swiftSettings: swiftSettings),
         .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore"], swiftSettings: swiftSettings),
         .testTarget(name: "PolicyStoreTests", dependencies: ["PolicyStore", "PolicyCore"], swiftSettings: swiftSettings),
         .testTarget(

@@ -3,6 +3,7 @@ import MicroHTTP
 import PolicyAPI
 import PolicyCore
 import PolicyStore
+import Logging
 
 /// Benchmarks for netpold. Modes:
 ///
@@ -145,7 +146,9 @@ enum Bench {
         let service = try PolicyService(repository: repository)
         let objects = try cluster.documents().map { try ObjectDecoder.decode($0) }
         _ = try service.importBundle(objects, mode: .replace, dryRun: false)
-        let router = Router(service: service, version: "bench")
+        var quiet = Logger(label: "bench")
+        quiet.logLevel = .warning
+        let router = Router(service: service, version: "bench", logger: quiet)
         var bodies: [[UInt8]] = []
         let lines = requestLines(cluster, count: 1000)
         for line in lines { bodies.append(Array(line.utf8)) }

@@ -73,9 +73,12 @@ public struct DecisionRequestReader {
     private mutating func object(_ member: (inout DecisionRequestReader, String) -> Bool) -> Bool {
         guard take(UInt8(ascii: "{")) else { return false }
         if take(UInt8(ascii: "}")) { return true }
-        var seen: Set<String> = []
+        // A handful of keys at most: a linear check beats hashing into a set.
+        var seen: [String] = []
         while true {
-            guard let key = string(), seen.insert(key).inserted, take(UInt8(ascii: ":")), member(&self, key) else { return false }
+            guard let key = string(), !seen.contains(key), take(UInt8(ascii: ":")) else { return false }
+            seen.append(key)
+            guard member(&self, key) else { return false }
             if take(UInt8(ascii: ",")) { continue }
             return take(UInt8(ascii: "}"))
         }

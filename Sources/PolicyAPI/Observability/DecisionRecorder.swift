@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Where the audit trail of decisions goes: one JSON line per decision (`--decision-log FILE`).
 /// The executable provides the file; the API only formats lines.
 public protocol DecisionRecorder: Sendable {
@@ -5,13 +7,19 @@ public protocol DecisionRecorder: Sendable {
     func record(_ line: [UInt8])
 }
 
-/// Generates request ids for requests that bring none.
+/// Generates request ids for requests that bring none: a random per-process prefix and a counter,
+/// unique without a system call per request.
 enum RequestID {
     private static let digits = Array("0123456789abcdef".utf8)
+    private static let prefix: UInt64 = {
+        var generator = SystemRandomNumberGenerator()
+        return generator.next() & 0xFFFF_FFFF
+    }()
+    private static let counter = Atomic<UInt64>(0)
 
     static func make() -> String {
-        var generator = SystemRandomNumberGenerator()
-        var value = generator.next() as UInt64
+        let sequence = counter.add(1, ordering: .relaxed).newValue
+        var value = prefix << 32 | (sequence & 0xFFFF_FFFF)
         var bytes = [UInt8](repeating: 0, count: 16)
         for index in 0..<16 {
             bytes[15 - index] = digits[Int(value & 0xF)]

@@ -12,12 +12,15 @@ public final class Metrics: Sendable {
     }
 
     struct Histogram {
-        var counts = [Int](repeating: 0, count: Metrics.buckets.count)
+        /// Observations per bucket (not cumulative: one increment per observation; summed when rendered).
+        var counts = [Int](repeating: 0, count: Metrics.buckets.count + 1)
         var sum = 0.0
         var count = 0
 
         mutating func observe(_ seconds: Double) {
-            for (index, bound) in Metrics.buckets.enumerated() where seconds <= bound { counts[index] += 1 }
+            var index = 0
+            while index < Metrics.buckets.count, seconds > Metrics.buckets[index] { index += 1 }
+            counts[index] += 1
             sum += seconds
             count += 1
         }
@@ -61,8 +64,10 @@ public final class Metrics: Sendable {
         lines.append("# TYPE netpold_http_request_duration_seconds histogram")
         for (route, histogram) in snapshot.latency.sorted(by: { $0.key < $1.key }) {
             let label = "route=\"\(escape(route))\""
+            var cumulative = 0
             for (index, bound) in Metrics.buckets.enumerated() {
-                lines.append("netpold_http_request_duration_seconds_bucket{\(label),le=\"\(bound)\"} \(histogram.counts[index])")
+                cumulative += histogram.counts[index]
+                lines.append("netpold_http_request_duration_seconds_bucket{\(label),le=\"\(bound)\"} \(cumulative)")
             }
             lines.append("netpold_http_request_duration_seconds_bucket{\(label),le=\"+Inf\"} \(histogram.count)")
             lines.append("netpold_http_request_duration_seconds_sum{\(label)} \(histogram.sum)")

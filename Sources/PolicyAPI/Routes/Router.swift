@@ -78,6 +78,17 @@ public struct Router: Sendable {
 
     /// The route template a path matched, for metric labels (names and namespaces left out).
     static func routeLabel(_ segments: [String]) -> String {
+        // The hot routes first, without building strings.
+        if segments.count >= 2, segments[0] == "v1" {
+            switch (segments.count, segments[1]) {
+            case (2, "decide"): return "/v1/decide"
+            case (3, "decide") where segments[2] == "batch": return "/v1/decide/batch"
+            case (2, "import"): return "/v1/import"
+            case (2, "export"): return "/v1/export"
+            case (3, "selectors") where segments[2] == "evaluate": return "/v1/selectors/evaluate"
+            default: return "other"
+            }
+        }
         if let target = ResourcePath(segments) {
             let prefix = target.kind.group.isEmpty ? "/api/v1" : "/apis/\(target.kind.group)/\(target.kind.version)"
             let scope = target.namespace == nil ? "" : "/namespaces/{namespace}"
