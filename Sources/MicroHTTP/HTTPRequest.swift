@@ -24,8 +24,17 @@ public struct HTTPRequest: Sendable {
         self.body = body
     }
 
+    /// For the server, whose header names arrive lower-cased already.
+    init(method: String, path: String, query: [String: String], lowercasedHeaders: [String: String], body: [UInt8]) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = lowercasedHeaders
+        self.body = body
+    }
+
     /// The value of a header field, by case-insensitive name.
     public func header(_ name: String) -> String? {
-        headers[name.lowercased()]
+        headers[name] ?? headers[name.lowercased()]
     }
 }

@@ -22,11 +22,14 @@ final class RequestState {
     var tooLarge = false
 }
 
-/// Reads one header or query pair into a Swift dictionary passed through `cls`.
-private let collectPair: MHD_KeyValueIterator = { cls, _, key, value in
+/// Reads one header or query pair into a Swift dictionary passed through `cls`; header names are
+/// lower-cased here, once, so lookups need no case folding.
+private let collectPair: MHD_KeyValueIterator = { cls, kind, key, value in
     guard let cls, let key else { return .YES }
     let target = cls.assumingMemoryBound(to: [String: String].self)
-    target.pointee[String(cString: key)] = value.map { String(cString: $0) } ?? ""
+    var name = String(cString: key)
+    if kind == .HEADER_KIND, name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) { name = name.lowercased() }
+    target.pointee[name] = value.map { String(cString: $0) } ?? ""
     return .YES
 }
 
@@ -104,7 +107,7 @@ let accessHandler: MHD_AccessHandlerCallback = {
         method: method.map { String(cString: $0) } ?? "GET",
         path: url.map { String(cString: $0) } ?? "/",
         query: collect(connection, .GET_ARGUMENT_KIND),
-        headers: collect(connection, .HEADER_KIND),
+        lowercasedHeaders: collect(connection, .HEADER_KIND),
         body: state.body)
     state.body = []
     var response = context.handler(request)
