@@ -31,3 +31,18 @@ import Testing
         #expect(DecisionRequestReader.read(Array(text.utf8)) == nil)
     }
 }
+
+@Suite struct BatchReaderTests {
+    @Test func theFastBatchReaderAgreesWithTheGeneralPath() throws {
+        let text = #"{"items":[{"source":{"namespace":"x","pod":"a"},"destination":{"ip":"8.8.8.8"},"port":53,"protocol":"UDP"},{"source":{"ip":"1.1.1.1"},"destination":{"namespace":"x","pod":"a"}}]}"#
+        let fast = try #require(DecisionRequestReader.readBatch(Array(text.utf8)))
+        let general = try #require(JSONParser.parse(text)["items"]?.arrayValue).map { try DecisionCodec.request($0) }
+        #expect(fast == general)
+        #expect(DecisionRequestReader.readBatch(Array(#"{"items":[]}"#.utf8)) == [])
+    }
+
+    @Test(arguments: [#"{"items":[{"source":{"ip":"1.1.1.1"}}]}"#, #"{"items":[],"x":1}"#, #"{"items":{}}"#, #"{"items":[1]}"#])
+    func oddBatchesAreLeftToTheGeneralPath(text: String) {
+        #expect(DecisionRequestReader.readBatch(Array(text.utf8)) == nil)
+    }
+}

@@ -12,7 +12,32 @@ public struct DecisionRequestReader {
     /// The request, or nil when the general path must decide.
     public static func read(_ bytes: [UInt8]) -> DecisionRequest? {
         var reader = DecisionRequestReader(bytes: bytes)
-        return reader.request()
+        return reader.request(atTopLevel: true)
+    }
+
+    /// The items of a `{"items": [...]}` batch, or nil when the general path must decide.
+    public static func readBatch(_ bytes: [UInt8]) -> [DecisionRequest]? {
+        var reader = DecisionRequestReader(bytes: bytes)
+        var items: [DecisionRequest]?
+        let ok = reader.object { reader, key in
+            guard key == "items", reader.take(UInt8(ascii: "[")) else { return false }
+            var list: [DecisionRequest] = []
+            if reader.take(UInt8(ascii: "]")) {
+                items = list
+                return true
+            }
+            while true {
+                guard let item = reader.request(atTopLevel: false) else { return false }
+                list.append(item)
+                if reader.take(UInt8(ascii: ",")) { continue }
+                guard reader.take(UInt8(ascii: "]")) else { return false }
+                items = list
+                return true
+            }
+        }
+        reader.skipSpace()
+        guard ok, reader.index == bytes.count else { return nil }
+        return items
     }
 
     private init(bytes: [UInt8]) { self.bytes = bytes }
@@ -118,7 +143,7 @@ public struct DecisionRequestReader {
         }
     }
 
-    private mutating func request() -> DecisionRequest? {
+    private mutating func request(atTopLevel: Bool) -> DecisionRequest? {
         var source: Endpoint?
         var destination: Endpoint?
         var port: Int?
@@ -140,7 +165,7 @@ public struct DecisionRequestReader {
             }
         }
         skipSpace()
-        guard ok, index == bytes.count, let source, let destination else { return nil }
+        guard ok, !atTopLevel || index == bytes.count, let source, let destination else { return nil }
         return DecisionRequest(source: source, destination: destination, port: port, protocol: proto)
     }
 }

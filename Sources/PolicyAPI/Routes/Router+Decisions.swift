@@ -24,16 +24,12 @@ extension Router {
     }
 
     func decideBatch(_ request: HTTPRequest, requestID: String) throws -> HTTPResponse {
-        let body = try jsonBody(request)
-        let errors = FieldErrors()
-        guard let reader = FieldReader(body, at: "", errors: errors), let items = reader.array("items") else {
-            throw APIError.invalidField("items", "must be an array of decision requests")
+        let questions: [DecisionRequest]
+        if isJSON(request), let fast = DecisionRequestReader.readBatch(request.body) {
+            questions = fast
+        } else {
+            questions = try batchQuestions(request)
         }
-        reader.rejectUnknown(["items"])
-        if !errors.isEmpty { throw DecisionCodec.invalid(errors) }
-        var questions: [DecisionRequest] = []
-        questions.reserveCapacity(items.count)
-        for item in items { questions.append(try DecisionCodec.request(item.value, at: item.path)) }
 
         // One compiled set for the whole batch: every answer is on the same revision.
         let compiled = service.current
@@ -88,6 +84,21 @@ extension Router {
             answer["revision"] = .integer(compiled.revision)
         }
         return .json(.object(answer))
+    }
+
+    /// The general path for a batch body, with exact errors.
+    private func batchQuestions(_ request: HTTPRequest) throws -> [DecisionRequest] {
+        let body = try jsonBody(request)
+        let errors = FieldErrors()
+        guard let reader = FieldReader(body, at: "", errors: errors), let items = reader.array("items") else {
+            throw APIError.invalidField("items", "must be an array of decision requests")
+        }
+        reader.rejectUnknown(["items"])
+        if !errors.isEmpty { throw DecisionCodec.invalid(errors) }
+        var questions: [DecisionRequest] = []
+        questions.reserveCapacity(items.count)
+        for item in items { questions.append(try DecisionCodec.request(item.value, at: item.path)) }
+        return questions
     }
 
     private func isJSON(_ request: HTTPRequest) -> Bool {
