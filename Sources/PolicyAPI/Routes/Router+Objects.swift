@@ -23,7 +23,7 @@ extension Router {
         case "GET": return .json(try service.get(key).body)
         case "PUT":
             let object = try decodeBody(request, target, pathName: name)
-            let expected = try expectedResourceVersion(request)
+            let expected = try expectedResourceVersion(object.body)
             let (record, created) = try service.replace(object, expectedResourceVersion: expected)
             return .json(record.body, status: created ? 201 : 200)
         case "DELETE": return .json(try service.delete(key).body)
@@ -67,8 +67,8 @@ extension Router {
         }
     }
 
-    private func expectedResourceVersion(_ request: HTTPRequest) throws -> Int64? {
-        let document = try BundleReader.object(from: request)
+    /// The resourceVersion the client last saw, from the decoded body (the decoder keeps the field).
+    private func expectedResourceVersion(_ document: JSONValue) throws -> Int64? {
         guard let text = document["metadata"]?["resourceVersion"]?.stringValue, !text.isEmpty else { return nil }
         guard let value = Int64(text) else {
             throw APIError.invalidField("metadata.resourceVersion", "\"\(text)\": must be a resourceVersion this server issued")
