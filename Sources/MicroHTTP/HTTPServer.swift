@@ -16,8 +16,11 @@ public struct HTTPServerConfiguration: Sendable {
     public var host: String = "127.0.0.1"
     /// The port; 0 lets the kernel choose.
     public var port: UInt16 = 8080
-    /// Worker threads, each with its own epoll loop.
-    public var threads: Int = max(2, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    /// Worker threads, each with its own epoll loop. Twice the cores (at least 4): a write blocks its
+    /// thread in fsync for about a millisecond, and with only one thread per core decisions on the
+    /// same thread's connections would wait for it (measured: 13 % fewer decisions under 500
+    /// writes/s with 2 threads, none with 4).
+    public var threads: Int = max(4, 2 * Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     /// The largest request body accepted; larger ones get 413 before they are buffered.
     public var maxBodyBytes: Int = 64 << 20
     /// Concurrent connections before new ones are refused.

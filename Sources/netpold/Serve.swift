@@ -31,7 +31,7 @@ extension Netpold {
         @Option(help: "The largest request body accepted, in bytes.")
         var maxBodyBytes: Int = 64 << 20
 
-        @Option(help: "Worker threads (default: the number of cores, at least 2).")
+        @Option(help: "Worker threads (default: twice the cores, at least 4, so writes waiting on fsync do not hold up decisions).")
         var threads: Int?
 
         @Option(help: "Log level: trace, debug, info (one line per request), notice, warning, error, critical.")
