@@ -3,8 +3,21 @@
 /// The compiled evaluator is immutable and shared by every reader; a pod write must publish a new
 /// version without copying 100,000 entries. Changing one key copies one shard (1/256th of the map).
 struct ShardedMap<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    /// A key with its hash computed once: picking the shard and probing it then hash the key's
+    /// strings once per lookup, not twice.
+    struct HashedKey: Hashable, Sendable {
+        let key: Key
+        let hash: Int
+        init(_ key: Key) {
+            self.key = key
+            hash = key.hashValue
+        }
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+        static func == (lhs: HashedKey, rhs: HashedKey) -> Bool { lhs.hash == rhs.hash && lhs.key == rhs.key }
+    }
+
     private static var shardCount: Int { 256 }
-    private var shards: [[Key: Value]]
+    private var shards: [[HashedKey: Value]]
     private(set) var count = 0
 
     init() {
@@ -12,18 +25,22 @@ struct ShardedMap<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     }
 
     @inline(__always)
-    private static func shard(of key: Key) -> Int {
+    private static func shard(of key: HashedKey) -> Int {
         // Hash bits are well mixed by Hasher; the low byte picks the shard.
-        Int(UInt(bitPattern: key.hashValue) & UInt(shardCount - 1))
+        Int(UInt(bitPattern: key.hash) & UInt(shardCount - 1))
     }
 
     subscript(key: Key) -> Value? {
-        get { shards[Self.shard(of: key)][key] }
+        get {
+            let hashed = HashedKey(key)
+            return shards[Self.shard(of: hashed)][hashed]
+        }
         set {
-            let index = Self.shard(of: key)
+            let hashed = HashedKey(key)
+            let index = Self.shard(of: hashed)
             if let newValue {
-                if shards[index].updateValue(newValue, forKey: key) == nil { count += 1 }
-            } else if shards[index].removeValue(forKey: key) != nil {
+                if shards[index].updateValue(newValue, forKey: hashed) == nil { count += 1 }
+            } else if shards[index].removeValue(forKey: hashed) != nil {
                 count -= 1
             }
         }
@@ -31,7 +48,7 @@ struct ShardedMap<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
     /// Every entry; order is unspecified.
     func forEach(_ body: (Key, Value) throws -> Void) rethrows {
-        for shard in shards { for (key, value) in shard { try body(key, value) } }
+        for shard in shards { for (key, value) in shard { try body(key.key, value) } }
     }
 
     var values: [Value] {
