@@ -17,7 +17,7 @@ struct JSONLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         var object: [String: JSONValue] = [
-            "time": .string(Timestamp.now()), "level": .string(event.level.rawValue), "logger": .string(label),
+            "time": .string(WallClock.rfc3339Millis()), "level": .string(event.level.rawValue), "logger": .string(label),
             "message": .string("\(event.message)"),
         ]
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
@@ -25,22 +25,6 @@ struct JSONLogHandler: LogHandler {
         }
         let line = JSONWriter.bytes(.object(object)) + [0x0A]
         _ = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
-    }
-}
-
-enum Timestamp {
-    static func now() -> String {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        var seconds = spec.tv_sec
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int, _ width: Int = 2) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(Int(parts.tm_year) + 1900)-\(pad(Int(parts.tm_mon) + 1))-\(pad(Int(parts.tm_mday)))T"
-            + "\(pad(Int(parts.tm_hour))):\(pad(Int(parts.tm_min))):\(pad(Int(parts.tm_sec))).\(pad(spec.tv_nsec / 1_000_000, 3))Z"
     }
 }
 

@@ -209,15 +209,6 @@ enum FileLocator {
     /// The text of the named file (explicit path, else the first candidate that exists), or nil.
     static func read(_ explicit: String?, fallback name: String) -> String? {
         guard let path = explicit ?? candidates(name).first(where: { exists($0, directory: false) }) else { return nil }
-        guard let file = fopen(path, "rb") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count == 0 { break }
-            bytes.append(contentsOf: buffer[0..<count])
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        return try? BundleFiles.readFile(path)
     }
 }

@@ -1,8 +1,8 @@
 import Glibc
 
-/// The wall-clock time as RFC 3339 with milliseconds, for audit lines.
-enum WallClock {
-    static func rfc3339Millis() -> String {
+/// The wall-clock time as RFC 3339 with milliseconds, for audit and log lines.
+public enum WallClock {
+    public static func rfc3339Millis() -> String {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         var seconds = spec.tv_sec
