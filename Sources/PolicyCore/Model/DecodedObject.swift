@@ -29,7 +29,6 @@ public struct DecodedObject: Sendable, Hashable {
             for field in ObjectDecoder.serverSetMetadata { metadata[field] = nil }
             body["metadata"] = .object(metadata)
         }
-        body["status"] = body["status"]?.objectValue.map { .object($0) }
         return body
     }
 }
