@@ -15,17 +15,45 @@ class CompiledRule: @unchecked Sendable {
     func ports(_ flow: borrowing Flow) -> PortSet { .empty }
 }
 
-/// A Kubernetes NetworkPolicy rule: an Allow when a peer (or none listed) and a port (or none listed) match.
-final class KubernetesRule: CompiledRule, @unchecked Sendable {
-    let peers: [NetworkPolicy.Peer]
-    let portEntries: [NetworkPolicy.Port]
+/// One peer of a Kubernetes rule. A class so that matching reads its selectors in place rather than
+/// copying the peer struct (and retaining every dictionary in it) for each rule checked.
+final class CompiledPeer: Sendable {
+    let podSelector: LabelSelector?
+    let namespaceSelector: LabelSelector?
+    let ipBlock: NetworkPolicy.IPBlock?
     /// The policy's namespace, which a bare podSelector peer is confined to.
     let namespace: String
 
-    init(_ rule: NetworkPolicy.Rule, namespace: String) {
-        peers = rule.peers
-        portEntries = rule.ports
+    init(_ peer: NetworkPolicy.Peer, namespace: String) {
+        podSelector = peer.podSelector
+        namespaceSelector = peer.namespaceSelector
+        ipBlock = peer.ipBlock
         self.namespace = namespace
+    }
+
+    func matches(_ endpoint: EndpointView) -> Bool {
+        if let block = ipBlock {
+            if let address = endpoint.address { return block.contains(address) }
+            return endpoint.pod?.ips.contains { block.contains($0) } ?? false
+        }
+        guard let pod = endpoint.pod else { return false }
+        if let namespaceSelector {
+            guard namespaceSelector.matches(pod.namespaceLabels) else { return false }
+        } else if pod.namespace != namespace {
+            return false
+        }
+        return podSelector?.matches(pod.labels) ?? true
+    }
+}
+
+/// A Kubernetes NetworkPolicy rule: an Allow when a peer (or none listed) and a port (or none listed) match.
+final class KubernetesRule: CompiledRule, @unchecked Sendable {
+    let peers: [CompiledPeer]
+    let portEntries: [NetworkPolicy.Port]
+
+    init(_ rule: NetworkPolicy.Rule, namespace: String) {
+        peers = rule.peers.map { CompiledPeer($0, namespace: namespace) }
+        portEntries = rule.ports
         super.init(action: .allow)
     }
 
@@ -68,22 +96,8 @@ final class KubernetesRule: CompiledRule, @unchecked Sendable {
     @inline(__always)
     private func matchesPeer(_ endpoint: EndpointView) -> Bool {
         if peers.isEmpty { return true }
-        for peer in peers where matches(peer, endpoint) { return true }
+        for peer in peers where peer.matches(endpoint) { return true }
         return false
-    }
-
-    private func matches(_ peer: NetworkPolicy.Peer, _ endpoint: EndpointView) -> Bool {
-        if let block = peer.ipBlock {
-            if let address = endpoint.address { return block.contains(address) }
-            return endpoint.pod?.ips.contains { block.contains($0) } ?? false
-        }
-        guard let pod = endpoint.pod else { return false }
-        if let namespaceSelector = peer.namespaceSelector {
-            guard namespaceSelector.matches(pod.namespaceLabels) else { return false }
-        } else if pod.namespace != namespace {
-            return false
-        }
-        return peer.podSelector?.matches(pod.labels) ?? true
     }
 }
 
