@@ -29,7 +29,16 @@ public struct CompiledPolicySet: Sendable {
         pods = ShardedMap()
         podsByAddress = ShardedMap()
         podsByNamespace = [:]
-        for (key, pod) in snapshot.pods { insertPod(key, pod) }
+        var shared: [String: [CompiledPolicy]] = [:]
+        for (key, pod) in snapshot.pods {
+            if shared[pod.namespace] == nil {
+                shared[pod.namespace] = policies.namespaceCandidates(
+                    namespace: pod.namespace,
+                    inherited: inheritedLabels[pod.namespace]
+                        ?? EndpointView.PodFacts.inheritedLabels(namespace: pod.namespace, namespaceLabels: [Namespace.nameLabel: pod.namespace]))
+            }
+            insertPod(key, pod, shared: shared[pod.namespace])
+        }
     }
 
     private init(copying other: CompiledPolicySet, revision: Int64) {
@@ -55,10 +64,10 @@ public struct CompiledPolicySet: Sendable {
             ips: pod.ips, namedPorts: pod.namedPorts, inherited: inheritedLabels[pod.namespace])
     }
 
-    private mutating func insertPod(_ key: ObjectKey, _ pod: Pod) {
+    private mutating func insertPod(_ key: ObjectKey, _ pod: Pod, shared: [CompiledPolicy]? = nil) {
         if pods[key] != nil { removePod(key) }
         let facts = facts(of: pod)
-        let (ingress, egress) = policies.applicable(to: facts)
+        let (ingress, egress) = policies.applicable(to: facts, shared: shared)
         pods[key] = PodRecord(key: key, facts: facts, ingress: ingress, egress: egress)
         for ip in pod.ips {
             var owners = podsByAddress[ip] ?? []

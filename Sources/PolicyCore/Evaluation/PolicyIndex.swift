@@ -29,12 +29,10 @@ struct PolicyIndex: Sendable {
             }
         }
 
-        func candidates(for facts: EndpointView.PodFacts, into result: inout [CompiledPolicy]) {
-            result.append(contentsOf: unindexed)
-            for (key, value) in facts.labels {
-                if let found = byLabel[LabelPair(key: key, value: value)] { result.append(contentsOf: found) }
-            }
-            for (key, value) in facts.calicoLabels where facts.labels[key] != value {
+        /// Policies filed under any of the labels, plus the unindexed ones when asked.
+        func candidates(for labels: [String: String], includingUnindexed: Bool, into result: inout [CompiledPolicy]) {
+            if includingUnindexed { result.append(contentsOf: unindexed) }
+            for (key, value) in labels {
                 if let found = byLabel[LabelPair(key: key, value: value)] { result.append(contentsOf: found) }
             }
         }
@@ -66,11 +64,25 @@ struct PolicyIndex: Sendable {
         }
     }
 
+    /// The candidates every pod of a namespace shares: unindexed policies and those filed under the
+    /// labels pods inherit from the namespace or get from Calico. Computed once per namespace when compiling.
+    func namespaceCandidates(namespace: String, inherited: [String: String]) -> [CompiledPolicy] {
+        var labels = inherited
+        labels["projectcalico.org/namespace"] = namespace
+        labels["projectcalico.org/orchestrator"] = "k8s"
+        var result: [CompiledPolicy] = []
+        global.candidates(for: labels, includingUnindexed: true, into: &result)
+        byNamespace[namespace]?.candidates(for: labels, includingUnindexed: true, into: &result)
+        return result
+    }
+
     /// The policies that select the pod, per direction, in evaluation order.
-    func applicable(to facts: EndpointView.PodFacts) -> (ingress: [CompiledPolicy], egress: [CompiledPolicy]) {
-        var candidates: [CompiledPolicy] = []
-        global.candidates(for: facts, into: &candidates)
-        byNamespace[facts.namespace]?.candidates(for: facts, into: &candidates)
+    /// - Parameter shared: ``namespaceCandidates(namespace:inherited:)`` for the pod's namespace, when at hand.
+    func applicable(to facts: EndpointView.PodFacts, shared: [CompiledPolicy]? = nil) -> (ingress: [CompiledPolicy], egress: [CompiledPolicy]) {
+        // Candidates are a superset (a label a pod overrides may add a few); `selects` below decides.
+        var candidates = shared ?? namespaceCandidates(namespace: facts.namespace, inherited: inheritedOnly(facts))
+        global.candidates(for: facts.labels, includingUnindexed: false, into: &candidates)
+        byNamespace[facts.namespace]?.candidates(for: facts.labels, includingUnindexed: false, into: &candidates)
         if candidates.isEmpty { return ([], []) }
         candidates.sort(by: CompiledPolicy.precedes)
         var ingress: [CompiledPolicy] = []
@@ -82,5 +94,10 @@ struct PolicyIndex: Sendable {
             if policy.selects(facts, egress: true) { egress.append(policy) }
         }
         return (ingress, egress)
+    }
+
+    /// The pod's Calico labels that did not come from the pod itself.
+    private func inheritedOnly(_ facts: EndpointView.PodFacts) -> [String: String] {
+        facts.calicoLabels.filter { facts.labels[$0.key] != $0.value }
     }
 }
