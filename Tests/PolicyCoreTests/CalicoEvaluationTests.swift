@@ -183,3 +183,26 @@ struct CalicoCluster {
         #expect(try cluster.decide("8.8.8.8", "app/svc", port: 80).allowed)
     }
 }
+
+@Suite struct CalicoEveryPortTests {
+    @Test func everyPortQuestionsFollowTheOrderedWalk() throws {
+        var cluster = CalicoCluster()
+        try cluster.add(#"{"order":1,"selector":"app == 'svc'","ingress":[{"action":"Deny","protocol":"TCP","destination":{"ports":[22]}},{"action":"Log"},{"action":"Allow","protocol":"TCP","destination":{"ports":["1:1024"]}}]}"#, name: "a")
+        try cluster.add(#"{"order":2,"selector":"app == 'svc'","ingress":[{"action":"Pass","protocol":"TCP","destination":{"ports":["8000:8100"]}}]}"#, name: "b")
+        let decision = try cluster.decide("ops/tool", "app/svc", port: nil)
+        #expect(!decision.allowed)
+        #expect(decision.ports?.ranges == [1...21, 23...1024, 8000...8100])
+        #expect(decision.ingress?.reason == .deniedByPolicy)
+        #expect(decision.ingress?.policy?.name == "a")
+        #expect(try cluster.decide("ops/tool", "app/svc", port: 8050).ingress?.action == "Pass")
+        #expect(try !cluster.decide("ops/tool", "app/svc", port: 22).allowed)
+        #expect(try !cluster.decide("ops/tool", "app/svc", port: 5000).allowed)
+    }
+
+    @Test func ipVersionMatchesTheConnectionsFamily() throws {
+        var cluster = CalicoCluster()
+        try cluster.add(#"{"selector":"app == 'svc'","types":["Egress"],"egress":[{"action":"Allow","ipVersion":6}]}"#, name: "v6-only")
+        #expect(try cluster.decide("app/svc", "fd00::1", port: 443).allowed)
+        #expect(try !cluster.decide("app/svc", "10.9.9.9", port: 443).allowed)
+    }
+}
