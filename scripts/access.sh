@@ -9,17 +9,8 @@ work=$(mktemp -d)
 server=""
 trap '[ -n "$server" ] && kill $server 2>/dev/null; rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
-start() {
-    : >"$work/out"
-    "$BIN" serve --db "$work/db" --port 0 --log-level warning "$@" >"$work/out" 2>"$work/err" &
-    server=$!
-    for _ in $(seq 1 200); do
-        url=$(grep -oE "https?://[0-9.]+:[0-9]+" "$work/out" | head -1 || true)
-        [ -n "$url" ] && return
-        sleep 0.05
-    done
-    cat "$work/err"; fail "server did not start"
-}
+. scripts/lib.sh
+start() { netpold_start "$work" "$BIN" serve --db "$work/db" --port 0 --log-level warning "$@" || fail "server did not start"; }
 head -c 24 /dev/urandom | base64 >"$work/admin"
 head -c 24 /dev/urandom | base64 >"$work/read"
 start --admin-token-file "$work/admin" --read-token-file "$work/read"

@@ -18,16 +18,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start() { # $1 = database path
-    "$BIN" serve --db "$1" --port 0 --log-level warning >"$work/out" 2>"$work/err" &
-    server=$!
-    for _ in $(seq 1 200); do
-        url=$(grep -oE "http://[0-9.]+:[0-9]+" "$work/out" | head -1 || true)
-        [ -n "$url" ] && return
-        sleep 0.05
-    done
-    echo "server did not start"; cat "$work/err"; exit 1
-}
+. scripts/lib.sh
+start() { netpold_start "$work" "$BIN" serve --db "$1" --port 0 --log-level warning || exit 1; } # $1 = database path
 code() { curl -s -o "$work/body" -w "%{http_code}" "$@"; }
 fail() { echo "FAIL: $*"; [ -f "$work/body" ] && head -c 400 "$work/body" && echo; exit 1; }
 
@@ -111,19 +103,14 @@ umount "$mnt"
 chmod 755 "$work"
 mkdir -p "$work/ro" && chmod 777 "$work/ro"
 "$BIN" migrate --db "$work/ro/netpold.db" >/dev/null
-"$BIN" serve --db "$work/ro/netpold.db" --port 0 --log-level warning >"$work/out" 2>"$work/err" &
-server=$!
-for _ in $(seq 1 100); do url=$(grep -oE "http://[0-9.]+:[0-9]+" "$work/out" | head -1 || true); [ -n "$url" ] && break; sleep 0.05; done
+start "$work/ro/netpold.db"
 curl -s -o /dev/null -X POST "$url/api/v1/namespaces" -H 'Content-Type: application/json' -d '{"metadata":{"name":"ns-0"}}'
 curl -s -o /dev/null -X POST "$url/api/v1/namespaces/ns-0/pods" -H 'Content-Type: application/json' -d '{"metadata":{"name":"p"},"status":{"podIP":"10.0.0.1"}}'
 kill "$server"; wait "$server" 2>/dev/null || true
 chown nobody "$work/ro/netpold.db" && chmod 444 "$work/ro/netpold.db"
 # root ignores file modes, so the server runs as nobody for this drill.
-runuser -u nobody -- "$BIN" serve --db "$work/ro/netpold.db" --port 0 --log-level warning --migrations migrations >"$work/out" 2>"$work/err" &
-server=$!
-url=""
-for _ in $(seq 1 100); do url=$(grep -oE "http://[0-9.]+:[0-9]+" "$work/out" | head -1 || true); [ -n "$url" ] && break; sleep 0.05; done
-[ -n "$url" ] || { cat "$work/err"; fail "the server did not start on a read-only database"; }
+netpold_start "$work" runuser -u nobody -- "$BIN" serve --db "$work/ro/netpold.db" --port 0 --log-level warning \
+    --migrations migrations || fail "the server did not start on a read-only database"
 status=$(code -X POST "$url/api/v1/namespaces" -H 'Content-Type: application/json' -d '{"metadata":{"name":"ro"}}')
 [ "$status" = 503 ] || fail "a write to a read-only database answered $status, not 503"
 echo "   write to a read-only database: 503 $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["message"][:80])' "$work/body")"

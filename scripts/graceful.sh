@@ -7,17 +7,8 @@ cd "$(dirname "$0")/.."
 BIN=${1:-.build/debug/netpold}
 work=$(mktemp -d)
 trap 'kill -9 $server 2>/dev/null || true; rm -rf "$work"' EXIT
-start() {
-    : >"$work/out"
-    "$BIN" serve --db "$work/db" --port 0 --log-level info >"$work/out" 2>"$work/err" &
-    server=$!
-    for _ in $(seq 1 200); do
-        url=$(grep -oE "http://[0-9.]+:[0-9]+" "$work/out" | head -1 || true)
-        [ -n "$url" ] && return
-        sleep 0.05
-    done
-    echo "FAIL: server did not start"; cat "$work/err"; exit 1
-}
+. scripts/lib.sh
+start() { netpold_start "$work" "$BIN" serve --db "$work/db" --port 0 --log-level info || exit 1; }
 python3 - "$work/bundle.json" <<'PY'
 import json, sys
 items = [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "g"}}]
