@@ -27,8 +27,11 @@ let package = Package(
         .target(name: "PolicyCore", swiftSettings: swiftSettings),
         .target(name: "PolicyStore", dependencies: ["PolicyCore", "CSQLite3"], swiftSettings: swiftSettings),
         .target(name: "MicroHTTP", dependencies: ["CMicroHTTPD"], swiftSettings: swiftSettings),
+        // The only home of libyaml calls: Yams' own copy of libyaml (its CYaml module), read event by
+        // event so limits hold before anything is built.
+        .target(name: "YAMLReader", dependencies: ["PolicyCore", yams], swiftSettings: swiftSettings),
         .target(
-            name: "PolicyAPI", dependencies: ["PolicyCore", "PolicyStore", "MicroHTTP", yams, logging],
+            name: "PolicyAPI", dependencies: ["PolicyCore", "PolicyStore", "MicroHTTP", "YAMLReader", yams, logging],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "netpold",
@@ -39,7 +42,7 @@ let package = Package(
         .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore"], swiftSettings: swiftSettings),
         .testTarget(name: "PolicyStoreTests", dependencies: ["PolicyStore", "PolicyCore"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "PolicyAPITests", dependencies: ["PolicyAPI", "PolicyCore", "PolicyStore", "MicroHTTP"],
+            name: "PolicyAPITests", dependencies: ["PolicyAPI", "PolicyCore", "PolicyStore", "MicroHTTP", "YAMLReader"],
             swiftSettings: swiftSettings),
         .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP"], swiftSettings: swiftSettings),
     ]

@@ -41,7 +41,7 @@ static inline uint16_t netpold_mhd_bound_port(struct MHD_Daemon *daemon) {
 
 /// The daemon mode ARCHITECTURE.md measured as fastest: an epoll thread pool with inter-thread signalling.
 static inline unsigned int netpold_mhd_flags(int ipv6) {
-    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     if (ipv6) flags |= MHD_USE_IPv6;
     return flags;
 }

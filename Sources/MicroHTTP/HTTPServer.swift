@@ -29,6 +29,8 @@ public struct HTTPServerConfiguration: Sendable {
     public var connectionTimeoutSeconds: Int = 30
     /// Per-connection header memory. 16 KiB because libmicrohttpd clears the whole pool per request.
     public var connectionMemoryLimit: Int = 16 << 10
+    /// Background requests (see ``HTTPLane``) running at once before new ones get 503.
+    public var maxBackgroundRequests: Int = 256
     /// PEM private key and certificate: when both are set the server speaks HTTPS only.
     public var tlsKeyPEM: String?
     public var tlsCertificatePEM: String?
@@ -45,12 +47,16 @@ public final class HTTPServer: Sendable {
     /// The address listened on.
     public let host: String
 
-    /// `@unchecked Sendable` holder of the daemon pointer: it is written once in `init`, and `stop`
-    /// swaps it out under the lock so libmicrohttpd's stop runs once.
-    private final class DaemonHandle: @unchecked Sendable {
-        let lock = NSLockLike()
-        var daemon: OpaquePointer?
-        init(_ daemon: OpaquePointer) { self.daemon = daemon }
+    /// The daemon pointer, written once in `init`; `stop` swaps it out under the lock so
+    /// libmicrohttpd's stop runs once.
+    private final class DaemonHandle: Sendable {
+        let daemon: Mutex<DaemonPointer>
+        init(_ daemon: OpaquePointer) { self.daemon = Mutex(DaemonPointer(value: daemon)) }
+    }
+
+    /// libmicrohttpd's daemon handle: its functions used here are safe from any thread.
+    struct DaemonPointer: @unchecked Sendable {
+        var value: OpaquePointer?
     }
 
     private let handle: DaemonHandle
@@ -77,9 +83,14 @@ public final class HTTPServer: Sendable {
 
     /// Starts listening.
     /// - Throws: ``HTTPServerError`` when the address is not a literal IP or the port cannot be bound.
-    public init(configuration: HTTPServerConfiguration, handler: @escaping HTTPHandler) throws {
+    public init(
+        configuration: HTTPServerConfiguration, lane: @escaping HTTPLaneSelector = { _ in .inline },
+        handler: @escaping HTTPHandler
+    ) throws {
         let context = Unmanaged.passRetained(
-            ServerContext(handler: handler, maxBodyBytes: configuration.maxBodyBytes))
+            ServerContext(
+                handler: handler, lane: lane, maxBodyBytes: configuration.maxBodyBytes,
+                maxBackgroundRequests: configuration.maxBackgroundRequests))
         var storage = sockaddr_storage()
         let isIPv6 = configuration.host.contains(":")
         let parsed: Bool = withUnsafeMutablePointer(to: &storage) { raw in
@@ -108,7 +119,7 @@ public final class HTTPServer: Sendable {
                 netpold_mhd_start(
                     netpold_mhd_flags(isIPv6 ? 1 : 0), address, UInt32(max(1, configuration.threads)),
                     UInt32(configuration.connectionLimit), UInt32(configuration.connectionTimeoutSeconds),
-                    configuration.connectionMemoryLimit, accessHandler, context.toOpaque(), requestCompleted, nil,
+                    configuration.connectionMemoryLimit, accessHandler, context.toOpaque(), requestCompleted, context.toOpaque(),
                     tls.key, tls.certificate)
             }
         }
@@ -133,25 +144,38 @@ public final class HTTPServer: Sendable {
         return host.contains(":") ? "\(scheme)://[\(host)]:\(port)" : "\(scheme)://\(host):\(port)"
     }
 
-    /// Stops accepting, closes the listening socket, lets open connections finish for up to
-    /// `graceSeconds` (answers sent meanwhile close their connection), then joins the worker threads.
+    /// Stops accepting and closes the listening socket; waits up to `graceSeconds` for requests in
+    /// flight (answers sent meanwhile close their connection), then closes every connection, idle
+    /// keep-alive ones included, and joins the worker threads. Background requests still running
+    /// then are answered 503 and left to finish on their own threads (see ``unfinishedBackgroundWork``).
     public func stop(graceSeconds: Double = 0) {
-        handle.lock.lock()
-        let daemon = handle.daemon
-        handle.daemon = nil
-        handle.lock.unlock()
+        let daemon = handle.daemon.withLock { daemon in
+            defer { daemon.value = nil }
+            return daemon.value
+        }
         guard let daemon else { return }
-        context.takeUnretainedValue().draining.store(true, ordering: .relaxed)
+        let context = context.takeUnretainedValue()
+        context.draining.store(true, ordering: .relaxed)
         // Quiescing hands us the listen socket; closing it makes pending connects fail fast
         // instead of hanging in the backlog while the workers finish.
         let listenSocket = MHD_quiesce_daemon(daemon)
         if listenSocket >= 0 { close(listenSocket) }
         let deadline = ContinuousClock.now + .milliseconds(Int(graceSeconds * 1000))
-        while netpold_mhd_connection_count(daemon) > 0, ContinuousClock.now < deadline {
-            usleep(10_000)
+        while context.requestsInFlight.load(ordering: .relaxed) > 0, ContinuousClock.now < deadline {
+            usleep(5_000)
+        }
+        // libmicrohttpd must not stop with a connection suspended: answer the ones still waiting.
+        if context.background.abandonAll(with: shuttingDown) > 0 {
+            let sendDeadline = ContinuousClock.now + .seconds(1)
+            while context.requestsInFlight.load(ordering: .relaxed) > 0, ContinuousClock.now < sendDeadline {
+                usleep(5_000)
+            }
         }
         MHD_stop_daemon(daemon)
     }
+
+    /// Background handlers still executing after ``stop(graceSeconds:)`` gave up waiting for them.
+    public var unfinishedBackgroundWork: Int { context.takeUnretainedValue().background.handlersExecuting }
 
     deinit {
         stop()
@@ -159,12 +183,7 @@ public final class HTTPServer: Sendable {
     }
 }
 
-/// A tiny pthread mutex, so the module needs neither Foundation nor Synchronization's
-/// non-copyable Mutex inside a class field.
-final class NSLockLike: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-    func lock() { pthread_mutex_lock(&mutex) }
-    func unlock() { pthread_mutex_unlock(&mutex) }
-}
+/// The answer to a background request still running when the daemon must stop.
+private let shuttingDown = HTTPResponse(
+    status: 503, headers: [("Content-Type", "text/plain"), ("Retry-After", "5"), ("Connection", "close")],
+    body: Array("the server is shutting down; the request may still complete\n".utf8))

@@ -4,22 +4,34 @@ import Synchronization
 /// What the C callbacks need: the handler, the limits, and whether the server is shutting down.
 final class ServerContext: Sendable {
     let handler: HTTPHandler
+    let lane: HTTPLaneSelector
     let maxBodyBytes: Int
+    let maxBackgroundRequests: Int
     /// Set on shutdown: answers then close their connection so clients do not reuse it.
     let draining = Atomic<Bool>(false)
+    /// Requests from their first handler call until libmicrohttpd reports them complete: a
+    /// connection that is merely kept alive has none, so shutdown need not wait for it.
+    let requestsInFlight = Atomic<Int>(0)
+    /// Answers being computed off the event loop, with their suspended connections.
+    let background = BackgroundRequests()
 
-    init(handler: @escaping HTTPHandler, maxBodyBytes: Int) {
+    init(handler: @escaping HTTPHandler, lane: @escaping HTTPLaneSelector, maxBodyBytes: Int, maxBackgroundRequests: Int) {
         self.handler = handler
+        self.lane = lane
         self.maxBodyBytes = maxBodyBytes
+        self.maxBackgroundRequests = maxBackgroundRequests
     }
 }
 
 /// Per-request state kept in libmicrohttpd's `con_cls` slot between handler calls.
 ///
-/// Only one worker thread touches a given connection at a time, so no lock is needed.
+/// Only one worker thread touches a given connection at a time; the one field a background
+/// thread writes, `answer`, is behind its own lock.
 final class RequestState {
     var body: [UInt8] = []
     var tooLarge = false
+    /// Set when the request went to a background thread; its response arrives here.
+    var answer: BackgroundAnswer?
 }
 
 /// Reads one header or query pair into a Swift dictionary passed through `cls`; header names are
@@ -63,6 +75,8 @@ private let payloadTooLarge = HTTPResponse(
 
 /// The access handler. libmicrohttpd calls it once with empty state, once per body chunk,
 /// and once more when the body is complete; we answer only on that last call so keep-alive survives.
+/// A request for the background lane suspends its connection there; the thread that computes its
+/// answer resumes it, and libmicrohttpd calls the handler once more to send it.
 let accessHandler: MHD_AccessHandlerCallback = {
     cls, connection, url, method, _, uploadData, uploadDataSize, conCls in
     guard let cls, let conCls, let uploadDataSize else { return .NO }
@@ -78,6 +92,7 @@ let accessHandler: MHD_AccessHandlerCallback = {
         }
         /// Retained here, released exactly once in `requestCompleted`, which libmicrohttpd always calls.
         conCls.pointee = Unmanaged.passRetained(state).toOpaque()
+        context.requestsInFlight.add(1, ordering: .relaxed)
         if state.tooLarge {
             // Refuse before reading the body; libmicrohttpd then closes the connection.
             return send(payloadTooLarge, on: connection)
@@ -102,6 +117,12 @@ let accessHandler: MHD_AccessHandlerCallback = {
         return .YES
     }
     if state.tooLarge { return send(payloadTooLarge, on: connection) }
+    if let answer = state.answer {
+        // Called again after a background thread resumed the connection.
+        guard var response = answer.take() else { return .YES }
+        if context.draining.load(ordering: .relaxed) { response.headers.append(("Connection", "close")) }
+        return send(response, on: connection)
+    }
 
     let request = HTTPRequest(
         method: method.map { String(cString: $0) } ?? "GET",
@@ -110,14 +131,33 @@ let accessHandler: MHD_AccessHandlerCallback = {
         lowercasedHeaders: collect(connection, .HEADER_KIND),
         body: state.body)
     state.body = []
+    if context.lane(request) == .background, let connection {
+        guard context.background.count < context.maxBackgroundRequests else {
+            return send(busy, on: connection)
+        }
+        let answer = BackgroundAnswer(SuspendedConnection(connection))
+        state.answer = answer
+        MHD_suspend_connection(connection)
+        context.background.start(answer, request: request, handler: context.handler)
+        return .YES
+    }
     var response = context.handler(request)
     if context.draining.load(ordering: .relaxed) { response.headers.append(("Connection", "close")) }
     return send(response, on: connection)
 }
 
+private let busy = HTTPResponse(
+    status: 503, headers: [("Content-Type", "application/json"), ("Retry-After", "1")],
+    body: Array(
+        #"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"too many requests are being processed; try again","reason":"ServiceUnavailable","code":503}"#
+            .utf8))
+
 /// Releases the per-request state, also for requests the client aborted.
-let requestCompleted: MHD_RequestCompletedCallback = { _, _, conCls, _ in
+let requestCompleted: MHD_RequestCompletedCallback = { cls, _, conCls, _ in
     guard let conCls, let raw = conCls.pointee else { return }
     Unmanaged<RequestState>.fromOpaque(raw).release()
     conCls.pointee = nil
+    if let cls {
+        Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue().requestsInFlight.subtract(1, ordering: .relaxed)
+    }
 }

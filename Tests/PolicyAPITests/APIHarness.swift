@@ -42,6 +42,7 @@ struct APIHarness {
         return (response.status, json, response.bodyText)
     }
 
+    @discardableResult
     func importYAML(_ yaml: String, mode: String = "apply", extra: String = "") -> (status: Int, json: JSONValue, text: String) {
         send("POST", "/v1/import?mode=\(mode)\(extra)", yaml, contentType: "application/yaml")
     }

@@ -1,5 +1,6 @@
 public import PolicyCore
 public import MicroHTTP
+import YAMLReader
 
 /// Reads request bodies: one object (JSON or YAML), or a bundle of them.
 public enum BundleReader {

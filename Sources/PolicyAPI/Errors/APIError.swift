@@ -10,6 +10,8 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
     public var kind: String?
     public var name: String?
     public var causes: [FieldError]
+    /// Sent as `Retry-After` and `details.retryAfterSeconds` when the client should come back later.
+    public var retryAfterSeconds: Int?
 
     public init(code: Int, reason: String, message: String, kind: String? = nil, name: String? = nil, causes: [FieldError] = []) {
         self.code = code
@@ -71,6 +73,12 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
         APIError(code: 500, reason: "InternalError", message: "Internal error occurred: \(message)")
     }
 
+    public static func tooManyRequests(_ message: String, retryAfterSeconds: Int) -> APIError {
+        var error = APIError(code: 429, reason: "TooManyRequests", message: message)
+        error.retryAfterSeconds = retryAfterSeconds
+        return error
+    }
+
     public static func unavailable(_ message: String) -> APIError {
         APIError(code: 503, reason: "ServiceUnavailable", message: message)
     }
@@ -91,12 +99,15 @@ public struct APIError: Error, Sendable, Equatable, CustomStringConvertible {
                     .object(["field": .string($0.field), "reason": .string($0.reason), "message": .string($0.message)])
                 })
         }
+        if let retryAfterSeconds { details["retryAfterSeconds"] = .integer(Int64(retryAfterSeconds)) }
         if !details.isEmpty { object["details"] = .object(details) }
         return .object(object)
     }
 
     /// The HTTP response carrying the `Status`.
     public var response: HTTPResponse {
-        HTTPResponse(status: code, contentType: "application/json", body: JSONWriter.bytes(status))
+        var response = HTTPResponse(status: code, contentType: "application/json", body: JSONWriter.bytes(status))
+        if let retryAfterSeconds { response.headers.append(("Retry-After", String(retryAfterSeconds))) }
+        return response
     }
 }

@@ -1,4 +1,4 @@
-public import PolicyCore
+import PolicyCore
 
 /// A Kubernetes-style resource URL: `/api/v1/namespaces/{ns}/pods/{name}` and friends.
 struct ResourcePath: Equatable {

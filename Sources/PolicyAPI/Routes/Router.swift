@@ -1,6 +1,6 @@
 public import MicroHTTP
-public import PolicyCore
-public import PolicyStore
+import PolicyCore
+import PolicyStore
 public import Logging
 
 /// What the router needs besides the service: observability sinks and served documents.
@@ -12,15 +12,18 @@ public struct RouterOptions: Sendable {
     public var openAPI: String?
     /// Bearer tokens required for writes and reads.
     public var accessControl = AccessControl()
+    /// Bounds the imports, exports and very large requests that run at once.
+    public var heavyWork = HeavyWorkGate()
 
     public init(
         metrics: Metrics = Metrics(), decisionRecorder: (any DecisionRecorder)? = nil, openAPI: String? = nil,
-        accessControl: AccessControl = AccessControl()
+        accessControl: AccessControl = AccessControl(), heavyWork: HeavyWorkGate = HeavyWorkGate()
     ) {
         self.metrics = metrics
         self.decisionRecorder = decisionRecorder
         self.openAPI = openAPI
         self.accessControl = accessControl
+        self.heavyWork = heavyWork
     }
 }
 
@@ -49,7 +52,11 @@ public struct Router: Sendable {
         var response: HTTPResponse
         do {
             try options.accessControl.authorize(method: request.method, segments: segments, authorization: request.header("authorization"))
-            response = try route(request, segments, requestID: requestID)
+            if Router.isHeavy(request, segments) {
+                response = try options.heavyWork.run { try route(request, segments, requestID: requestID) }
+            } else {
+                response = try route(request, segments, requestID: requestID)
+            }
         } catch let error as APIError {
             response = error.response
         } catch let error as SQLiteError where error.isWriteUnavailable {
@@ -63,8 +70,8 @@ public struct Router: Sendable {
         if response.status == 401 { response.headers.append(("WWW-Authenticate", "Bearer realm=\"netpold\"")) }
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let route = Router.routeLabel(segments)
-        options.metrics.recordRequest(route: route, method: request.method, code: response.status, seconds: seconds)
+        let label = Router.routeLabel(segments)
+        options.metrics.recordRequest(route: label, method: request.method, code: response.status, seconds: seconds)
         if logger.logLevel <= .info {
             logger.info(
                 "\(request.method) \(request.path) \(response.status)",
@@ -74,6 +81,32 @@ public struct Router: Sendable {
                 ])
         }
         return response
+    }
+
+    /// Bodies above this size are parsed as heavy work, whatever the route.
+    static let heavyBodyBytes = 256 << 10
+
+    /// Where the server answers a request: decisions and small reads on the event loop, anything
+    /// that may block (writes waiting on fsync, imports, exports, lists) on a thread of its own.
+    public static func lane(for request: HTTPRequest) -> HTTPLane {
+        if request.body.count > heavyBodyBytes { return .background }
+        switch request.method {
+        case "POST":
+            return request.path == "/v1/decide" || request.path == "/v1/decide/batch" ? .inline : .background
+        case "GET", "HEAD":
+            if request.path == "/v1/export" { return .background }
+            let segments = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+            if let target = ResourcePath(segments), target.name == nil { return .background }
+            return .inline
+        default:
+            return .background
+        }
+    }
+
+    /// Requests that parse or produce whole bundles go through ``HeavyWorkGate``.
+    static func isHeavy(_ request: HTTPRequest, _ segments: [String]) -> Bool {
+        if request.body.count > heavyBodyBytes { return true }
+        return segments == ["v1", "import"] || segments == ["v1", "export"]
     }
 
     /// The route template a path matched, for metric labels (names and namespaces left out).
