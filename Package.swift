@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore"], swiftSettings: swiftSettings),
         .testTarget(name: "PolicyStoreTests", dependencies: ["PolicyStore", "PolicyCore"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "PolicyAPITests", dependencies: ["PolicyAPI", "PolicyCore", "PolicyStore", "MicroHTTP", "YAMLReader"],
+            name: "PolicyAPITests", dependencies: ["PolicyAPI", "PolicyCore", "PolicyStore", "MicroHTTP", "YAMLReader", logging],
             swiftSettings: swiftSettings),
         .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP"], swiftSettings: swiftSettings),
     ]

@@ -1,4 +1,5 @@
 import Glibc
+import Logging
 import MicroHTTP
 import PolicyAPI
 import PolicyCore
@@ -11,6 +12,13 @@ let repositoryRoot: String = {
     return path
 }()
 
+/// Request lines are info: a passing test prints nothing, while an internal error still shows.
+let quietLogger: Logger = {
+    var logger = Logger(label: "netpold.api.test")
+    logger.logLevel = .error
+    return logger
+}()
+
 /// A router over a fresh in-memory store with the real migrations; requests go straight to `handle`.
 struct APIHarness {
     let router: Router
@@ -18,7 +26,7 @@ struct APIHarness {
     init(path: String = ":memory:") throws {
         let repository = try PolicyRepository(
             path: path, migrations: try Migration.load(from: repositoryRoot + "/migrations"))
-        router = Router(service: try PolicyService(repository: repository), version: "test")
+        router = Router(service: try PolicyService(repository: repository), version: "test", logger: quietLogger)
     }
 
     @discardableResult

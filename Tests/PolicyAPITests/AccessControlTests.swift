@@ -12,7 +12,7 @@ import Testing
         let repository = try PolicyRepository(path: ":memory:", migrations: try Migration.load(from: repositoryRoot + "/migrations"))
         return Router(
             service: try PolicyService(repository: repository), version: "test",
-            options: RouterOptions(accessControl: AccessControl(adminToken: admin, readToken: reader)))
+            options: RouterOptions(accessControl: AccessControl(adminToken: admin, readToken: reader)), logger: quietLogger)
     }
 
     func send(_ router: Router, _ method: String, _ path: String, token: String?, body: String = "", query: [String: String] = [:]) -> HTTPResponse {

@@ -16,7 +16,7 @@ final class MemoryRecorder: DecisionRecorder {
         let repository = try PolicyRepository(path: ":memory:", migrations: try Migration.load(from: repositoryRoot + "/migrations"))
         return Router(
             service: try PolicyService(repository: repository), version: "test",
-            options: RouterOptions(decisionRecorder: recorder, openAPI: "openapi: 3.0.3\n"))
+            options: RouterOptions(decisionRecorder: recorder, openAPI: "openapi: 3.0.3\n"), logger: quietLogger)
     }
 
     @Test func requestIdsAreEchoedOrGenerated() throws {
