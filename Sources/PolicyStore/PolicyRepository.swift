@@ -10,7 +10,7 @@ public final class PolicyRepository: Sendable {
     /// Opens (creating if needed) the database and applies missing migrations.
     /// - Parameter path: a file path, or `:memory:`.
     public init(path: String, migrations: [Migration]) throws {
-        let connection = try SQLiteConnection(path: path)
+        var connection = try SQLiteConnection(path: path)
         try connection.execute("PRAGMA busy_timeout = 5000")
         if path != ":memory:" {
             var mode = ""
@@ -22,6 +22,7 @@ public final class PolicyRepository: Sendable {
         try connection.execute("PRAGMA foreign_keys = ON")
         _ = try Migrator.migrate(connection, migrations: migrations)
         schemaVersions = try Migrator.appliedVersions(connection)
+        try connection.prepareCachedStatements()
         self.connection = Mutex(connection)
     }
 
@@ -35,9 +36,9 @@ public final class PolicyRepository: Sendable {
         try connection.withLock { connection in try PolicyRepository.readRevision(connection) }
     }
 
-    static func readRevision(_ connection: SQLiteConnection) throws -> Int64 {
+    static func readRevision(_ connection: borrowing SQLiteConnection) throws -> Int64 {
         var value: Int64 = 0
-        try connection.query("SELECT value FROM revision WHERE id = 1") { value = $0.integer(0) }
+        try connection.query(.readRevision) { value = $0.integer(0) }
         return value
     }
 
@@ -57,18 +58,17 @@ public final class PolicyRepository: Sendable {
         try connection.withLock { connection in try PolicyRepository.read(connection, key) }
     }
 
-    static func read(_ connection: SQLiteConnection, _ key: ObjectKey) throws -> StoredRecord? {
+    static func read(_ connection: borrowing SQLiteConnection, _ key: ObjectKey) throws -> StoredRecord? {
         var found: StoredRecord?
         try connection.query(
-            "SELECT uid, resource_version, created_at, body FROM objects WHERE kind = ? AND namespace = ? AND name = ?",
-            [.text(key.kind.storageName), .text(key.namespace), .text(key.name)]
+            .readObject, [.text(key.kind.storageName), .text(key.namespace), .text(key.name)]
         ) { row in
             found = try record(key: key, row: row, offset: 0)
         }
         return found
     }
 
-    private static func record(key: ObjectKey, row: SQLiteConnection.Row, offset: Int32) throws -> StoredRecord {
+    private static func record(key: ObjectKey, row: borrowing SQLiteConnection.Row, offset: Int32) throws -> StoredRecord {
         StoredRecord(
             key: key, uid: row.text(offset), resourceVersion: row.integer(offset + 1),
             creationTimestamp: row.text(offset + 2), body: try JSONParser.parse(row.text(offset + 3)))
@@ -121,17 +121,38 @@ public final class PolicyRepository: Sendable {
     /// Runs `body` in one write transaction at revision R+1. The revision is bumped and the
     /// transaction committed only if `body` wrote something; if it throws, nothing is kept.
     /// With `dryRun`, every check runs but the transaction is always rolled back.
-    public func write<T>(dryRun: Bool = false, _ body: (inout WriteTransaction) throws -> T) throws -> (
+    ///
+    /// `body` gets the transaction `inout sending`: besides `WriteTransaction` being non-copyable,
+    /// that tells the concurrency checker `body` keeps no part of it, so the connection stays
+    /// owned by the lock.
+    public func write<T>(dryRun: Bool = false, _ body: (inout sending WriteTransaction) throws -> T) throws -> (
         revision: Int64, result: T
     ) {
         try connection.withLock { connection in
             try connection.execute("BEGIN IMMEDIATE")
+            let current: Int64
             do {
-                let current = try PolicyRepository.readRevision(connection)
-                var transaction = WriteTransaction(connection: connection, revision: current + 1)
-                let result = try body(&transaction)
-                if transaction.hasWritten && !dryRun {
-                    try connection.query("UPDATE revision SET value = ? WHERE id = 1", [.integer(current + 1)])
+                current = try PolicyRepository.readRevision(connection)
+            } catch {
+                try? connection.execute("ROLLBACK")
+                throw error
+            }
+            // The connection moves into the transaction and back out on every path; inline
+            // rather than in a helper, because `result` must stay sendable to leave `withLock`.
+            var transaction = WriteTransaction(connection: connection, revision: current + 1)
+            let result: T
+            do {
+                result = try body(&transaction)
+            } catch {
+                connection = transaction.end()
+                try? connection.execute("ROLLBACK")
+                throw error
+            }
+            let hasWritten = transaction.hasWritten
+            connection = transaction.end()
+            do {
+                if hasWritten && !dryRun {
+                    try connection.query(.bumpRevision, [.integer(current + 1)])
                     try connection.execute("COMMIT")
                     return (current + 1, result)
                 }
@@ -142,81 +163,5 @@ public final class PolicyRepository: Sendable {
                 throw error
             }
         }
-    }
-}
-
-/// The operations of one write transaction; valid only inside ``PolicyRepository/write(_:)``.
-public struct WriteTransaction {
-    fileprivate let connection: SQLiteConnection
-    /// The revision this transaction writes.
-    public let revision: Int64
-    public fileprivate(set) var hasWritten = false
-
-    fileprivate init(connection: SQLiteConnection, revision: Int64) {
-        self.connection = connection
-        self.revision = revision
-    }
-
-    /// The object as stored before this transaction's changes to it.
-    public func get(_ key: ObjectKey) throws -> StoredRecord? {
-        try PolicyRepository.read(connection, key)
-    }
-
-    /// Keys of every object in a namespace (any kind).
-    public func keys(inNamespace namespace: String) throws -> [ObjectKey] {
-        var keys: [ObjectKey] = []
-        try connection.query("SELECT kind, name FROM objects WHERE namespace = ?", [.text(namespace)]) { row in
-            if let kind = ResourceKind(storageName: row.text(0)) {
-                keys.append(ObjectKey(kind: kind, namespace: namespace, name: row.text(1)))
-            }
-        }
-        return keys
-    }
-
-    /// Every key in the store.
-    public func allKeys() throws -> [ObjectKey] {
-        var keys: [ObjectKey] = []
-        try connection.query("SELECT kind, namespace, name FROM objects") { row in
-            if let kind = ResourceKind(storageName: row.text(0)) {
-                keys.append(ObjectKey(kind: kind, namespace: row.text(1), name: row.text(2)))
-            }
-        }
-        return keys
-    }
-
-    /// Creates or replaces an object. `uid` and `creationTimestamp` are kept from an existing row;
-    /// `resourceVersion` becomes this transaction's revision.
-    @discardableResult
-    public mutating func put(_ key: ObjectKey, body: JSONValue, existing: StoredRecord?) throws -> StoredRecord {
-        let uid = existing?.uid ?? Clock.uuid()
-        let created = existing?.creationTimestamp ?? Clock.rfc3339Now()
-        var stored = body
-        var metadata = stored["metadata"]?.objectValue ?? [:]
-        metadata["uid"] = .string(uid)
-        metadata["creationTimestamp"] = .string(created)
-        metadata["resourceVersion"] = .string(String(revision))
-        stored["metadata"] = .object(metadata)
-        try connection.query(
-            """
-            INSERT INTO objects (kind, namespace, name, uid, resource_version, created_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (kind, namespace, name) DO UPDATE SET resource_version = excluded.resource_version, body = excluded.body
-            """,
-            [
-                .text(key.kind.storageName), .text(key.namespace), .text(key.name), .text(uid), .integer(revision),
-                .text(created), .text(JSONWriter.string(stored)),
-            ])
-        hasWritten = true
-        return StoredRecord(key: key, uid: uid, resourceVersion: revision, creationTimestamp: created, body: stored)
-    }
-
-    /// Deletes an object; true if it existed.
-    @discardableResult
-    public mutating func delete(_ key: ObjectKey) throws -> Bool {
-        try connection.query(
-            "DELETE FROM objects WHERE kind = ? AND namespace = ? AND name = ?",
-            [.text(key.kind.storageName), .text(key.namespace), .text(key.name)])
-        let deleted = connection.changes > 0
-        if deleted { hasWritten = true }
-        return deleted
     }
 }

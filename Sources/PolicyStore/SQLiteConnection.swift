@@ -1,11 +1,14 @@
 internal import CSQLite3
 
-/// Owns one `sqlite3*` handle. Not thread-safe by itself: ``PolicyRepository`` serialises every use.
+/// Owns one `sqlite3*` handle and the statements prepared on it.
 ///
-/// `@unchecked Sendable` is safe because the only instance lives inside the repository's mutex
-/// and every method runs while that lock is held.
-final class SQLiteConnection: @unchecked Sendable {
+/// Non-copyable and not `Sendable` on purpose: SQLite is opened with `SQLITE_OPEN_NOMUTEX`, so the
+/// handle is safe only while one thread at a time holds it. The only owner is
+/// ``PolicyRepository``'s `Mutex`, and a value that cannot be copied cannot leave `withLock`, so
+/// the compiler, not a comment, checks that every use happens under the lock.
+struct SQLiteConnection: ~Copyable {
     private var handle: OpaquePointer?
+    private var cached: [CachedStatement: OpaquePointer] = [:]
 
     init(path: String) throws(SQLiteError) {
         var db: OpaquePointer?
@@ -20,9 +23,15 @@ final class SQLiteConnection: @unchecked Sendable {
         sqlite3_extended_result_codes(db, 1)
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    deinit {
+        for statement in cached.values { sqlite3_finalize(statement) }
+        sqlite3_close_v2(handle)
+    }
 
-    func close() {
+    /// Closes the handle; later calls fail with `SQLITE_MISUSE`.
+    mutating func close() {
+        for statement in cached.values { sqlite3_finalize(statement) }
+        cached = [:]
         sqlite3_close_v2(handle)
         handle = nil
     }
@@ -51,17 +60,51 @@ final class SQLiteConnection: @unchecked Sendable {
         case null
     }
 
+    /// Prepares every ``CachedStatement`` once; call after migrations, when their tables exist.
+    mutating func prepareCachedStatements() throws(SQLiteError) {
+        for statement in CachedStatement.allCases where cached[statement] == nil {
+            var prepared: OpaquePointer?
+            let rc = sqlite3_prepare_v3(handle, statement.sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &prepared, nil)
+            try check(rc, sql: statement.sql)
+            cached[statement] = prepared
+        }
+    }
+
     /// Runs a statement with parameters, calling `row` for each result row.
-    func query(_ sql: String, _ parameters: [Value] = [], row: (Row) throws -> Void = { _ in }) throws {
+    func query(_ sql: String, _ parameters: [Value] = [], row: (borrowing Row) throws -> Void = { _ in }) throws {
         var statement: OpaquePointer?
         try check(sqlite3_prepare_v2(handle, sql, -1, &statement, nil), sql: sql)
         defer { sqlite3_finalize(statement) }
+        try run(statement, sql: sql, parameters, row: row)
+    }
+
+    /// Runs a cached statement (prepared here once, if ``prepareCachedStatements()`` has not).
+    func query(_ statement: CachedStatement, _ parameters: [Value] = [], row: (borrowing Row) throws -> Void = { _ in })
+        throws
+    {
+        guard let prepared = cached[statement] else { return try query(statement.sql, parameters, row: row) }
+        // Reset even after a failure or a `row` that threw: a statement left mid-step keeps its
+        // read transaction open, and old bindings must not leak into the next use.
+        defer {
+            sqlite3_reset(prepared)
+            sqlite3_clear_bindings(prepared)
+        }
+        try run(prepared, sql: statement.sql, parameters, row: row)
+    }
+
+    private func run(_ statement: OpaquePointer?, sql: String, _ parameters: [Value], row: (borrowing Row) throws -> Void)
+        throws
+    {
         for (offset, parameter) in parameters.enumerated() {
             let position = Int32(offset + 1)
-            switch parameter {
-            case .integer(let value): sqlite3_bind_int64(statement, position, value)
-            case .text(let value): sqlite3_bind_text(statement, position, value, -1, netpold_sqlite_transient())
-            case .null: sqlite3_bind_null(statement, position)
+            let rc =
+                switch parameter {
+                case .integer(let value): sqlite3_bind_int64(statement, position, value)
+                case .text(let value): sqlite3_bind_text(statement, position, value, -1, netpold_sqlite_transient())
+                case .null: sqlite3_bind_null(statement, position)
+                }
+            guard rc == SQLITE_OK else {
+                throw SQLiteError(code: rc, message: String(cString: sqlite3_errmsg(handle)), sql: sql, parameter: position)
             }
         }
         while true {
@@ -75,8 +118,9 @@ final class SQLiteConnection: @unchecked Sendable {
     /// Rows changed by the last statement.
     var changes: Int { Int(sqlite3_changes(handle)) }
 
-    /// One result row, valid only inside the `row` callback.
-    struct Row {
+    /// One result row. Non-copyable so it cannot outlive the `row` callback, after which the
+    /// statement it reads from is stepped, reset or finalized.
+    struct Row: ~Copyable {
         fileprivate let statement: OpaquePointer?
 
         func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }

@@ -1,9 +1,18 @@
-/// A failure reported by SQLite, with the statement that caused it.
+/// A failure reported by SQLite, with the statement (and, for a bind, the parameter) that caused it.
 public struct SQLiteError: Error, Sendable, CustomStringConvertible {
     /// SQLite's extended result code.
     public let code: Int32
     public let message: String
     public let sql: String?
+    /// The 1-based `?` parameter whose value SQLite refused to bind, if that was the failure.
+    public let parameter: Int32?
+
+    init(code: Int32, message: String, sql: String?, parameter: Int32? = nil) {
+        self.code = code
+        self.message = message
+        self.sql = sql
+        self.parameter = parameter
+    }
 
     /// True when the database could not be written because it is read-only or the disk is full.
     public var isWriteUnavailable: Bool {
@@ -13,12 +22,11 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        sql.map { "SQLite error \(code): \(message) (in \($0))" } ?? "SQLite error \(code): \(message)"
+        switch (parameter, sql) {
+        case let (parameter?, sql?): "SQLite error \(code): \(message) (binding parameter \(parameter) in \(sql))"
+        case let (nil, sql?): "SQLite error \(code): \(message) (in \(sql))"
+        case let (parameter?, nil): "SQLite error \(code): \(message) (binding parameter \(parameter))"
+        case (nil, nil): "SQLite error \(code): \(message)"
+        }
     }
-}
-
-/// Why the store could not be opened or migrated.
-public struct StoreError: Error, Sendable, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
 }

@@ -1,6 +1,6 @@
 public import PolicyCore
 
-/// Reads decision requests and writes decisions as JSON, without Foundation's coders (the hot path).
+/// Reads decision requests, without Foundation's coders (the hot path); answers are written by ``DecisionWriter``.
 public enum DecisionCodec {
     /// Parses a `POST /v1/decide` body.
     public static func request(_ value: JSONValue, at path: String = "") throws(APIError) -> DecisionRequest {
@@ -11,22 +11,8 @@ public enum DecisionCodec {
         reader.rejectUnknown(["source", "destination", "port", "protocol"])
         let source = endpoint(reader.members["source"], at: reader.path("source"), errors: errors)
         let destination = endpoint(reader.members["destination"], at: reader.path("destination"), errors: errors)
-        var port: Int?
-        if let number = reader.integer("port") {
-            if (1...65535).contains(number) {
-                port = Int(number)
-            } else {
-                errors.add(.invalid(reader.path("port"), "\(number): must be between 1 and 65535, inclusive"))
-            }
-        }
-        var proto = TransportProtocol.tcp
-        if let name = reader.string("protocol") {
-            if let parsed = TransportProtocol(rawValue: name.uppercased()) {
-                proto = parsed
-            } else {
-                errors.add(.notSupported(reader.path("protocol"), name, supported: ["SCTP", "TCP", "UDP"]))
-            }
-        }
+        let port = reader.integer("port").flatMap { errors.port($0, at: reader.path("port")) }
+        let proto = reader.transportProtocol(ignoringCase: true)
         guard errors.isEmpty, let source, let destination else { throw invalid(errors) }
         return DecisionRequest(source: source, destination: destination, port: port, protocol: proto)
     }
@@ -90,39 +76,6 @@ public enum DecisionCodec {
             throw APIError.invalidField(field, "\"\(text)\": expected namespace/pod or an IP address")
         }
         return .pod(namespace: String(parts[0]), name: String(parts[1]))
-    }
-
-    /// The JSON answer.
-    public static func json(_ decision: Decision) -> JSONValue {
-        var object: [String: JSONValue] = [
-            "allowed": .bool(decision.allowed), "revision": .integer(decision.revision),
-        ]
-        if let egress = decision.egress { object["egress"] = json(egress) }
-        if let ingress = decision.ingress { object["ingress"] = json(ingress) }
-        if let ports = decision.ports { object["ports"] = json(ports) }
-        return .object(object)
-    }
-
-    static func json(_ side: SideDecision) -> JSONValue {
-        var object: [String: JSONValue] = ["allowed": .bool(side.allowed), "reason": .string(side.reason.rawValue)]
-        if let policy = side.policy { object["policy"] = json(policy) }
-        if let rule = side.rule { object["rule"] = .integer(Int64(rule)) }
-        if let action = side.action { object["action"] = .string(action) }
-        if !side.policies.isEmpty { object["policies"] = .array(side.policies.map(json)) }
-        if let ports = side.ports { object["ports"] = json(ports) }
-        return .object(object)
-    }
-
-    static func json(_ policy: PolicyReference) -> JSONValue {
-        var object: [String: JSONValue] = [
-            "kind": .string(policy.kind), "apiVersion": .string(policy.apiVersion), "name": .string(policy.name),
-        ]
-        if let namespace = policy.namespace { object["namespace"] = .string(namespace) }
-        return .object(object)
-    }
-
-    static func json(_ ports: PortSet) -> JSONValue {
-        .array(ports.ranges.map { .array([.integer(Int64($0.lowerBound)), .integer(Int64($0.upperBound))]) })
     }
 
     /// Maps an evaluator error to its HTTP form.

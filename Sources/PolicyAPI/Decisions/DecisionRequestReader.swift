@@ -154,11 +154,11 @@ public struct DecisionRequestReader {
             case "destination": destination = reader.endpoint(); return destination != nil
             case "port":
                 if reader.isNull() { return true }
-                guard let number = reader.integer(), (1...65535).contains(number) else { return false }
+                guard let number = reader.integer(), PortNumber.isValid(number) else { return false }
                 port = number
                 return true
             case "protocol":
-                guard let name = reader.string(), let parsed = TransportProtocol(rawValue: name.uppercased()) else { return false }
+                guard let name = reader.string(), let parsed = TransportProtocol(name: name) else { return false }
                 proto = parsed
                 return true
             default: return false

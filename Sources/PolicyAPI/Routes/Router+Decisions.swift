@@ -122,15 +122,16 @@ extension Router {
         guard let to = query["to"], !to.isEmpty else { throw APIError.invalidField("to", "required: ns/pod or an IP address") }
         var port: Int?
         if let text = query["port"], !text.isEmpty {
-            guard let number = Int(text), (1...65535).contains(number) else {
-                throw APIError.invalidField("port", "\"\(text)\": must be between 1 and 65535, inclusive")
+            guard let number = Int(text), PortNumber.isValid(number) else {
+                throw APIError.invalidField("port", PortNumber.outOfRangeMessage("\"\(text)\""))
             }
             port = number
         }
         var proto = TransportProtocol.tcp
         if let text = query["protocol"], !text.isEmpty {
-            guard let parsed = TransportProtocol(rawValue: text.uppercased()) else {
-                throw APIError.invalidField("protocol", "Unsupported value: \"\(text)\": supported values: \"SCTP\", \"TCP\", \"UDP\"")
+            guard let parsed = TransportProtocol(name: text) else {
+                let unsupported = FieldError.notSupported("protocol", text, supported: ["SCTP", "TCP", "UDP"])
+                throw APIError.invalidField("protocol", unsupported.message)
             }
             proto = parsed
         }

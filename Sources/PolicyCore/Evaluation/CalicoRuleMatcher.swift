@@ -36,8 +36,7 @@ struct CalicoRuleMatcher {
     private func covers(_ entry: CalicoPolicy.PortEntry, _ port: Int) -> Bool {
         switch entry {
         case .range(let low, let high): return low <= port && port <= high
-        case .named(let name):
-            return flow.destinationPorts.contains { $0.name == name && $0.protocol == flow.protocol && $0.port == port }
+        case .named(let name): return flow.destinationPorts(named: name).contains(port)
         }
     }
 
@@ -52,10 +51,7 @@ struct CalicoRuleMatcher {
             switch entry {
             case .range(let low, let high): ranges.append(low...high)
             case .named(let name):
-                // A named port matches the port the destination declares under that name, for the protocol it declares.
-                for declared in flow.destinationPorts where declared.name == name && declared.protocol == flow.protocol {
-                    ranges.append(declared.port...declared.port)
-                }
+                for number in flow.destinationPorts(named: name) { ranges.append(number...number) }
             }
         }
         return PortSet(ranges: ranges)

@@ -39,8 +39,8 @@ final class CompiledPolicy: Sendable {
         key = ObjectKey(kind: .networkPolicy, namespace: policy.namespace, name: policy.name)
         indexPairs = policy.podSelector.requiredPairs
         referenceJSON = CompiledPolicy.encode(reference)
-        ingressRules = policy.ingress.map { KubernetesRule($0, namespace: policy.namespace) }
-        egressRules = policy.egress.map { KubernetesRule($0, namespace: policy.namespace) }
+        ingressRules = policy.ingress.map { .kubernetes(KubernetesRule($0, namespace: policy.namespace)) }
+        egressRules = policy.egress.map { .kubernetes(KubernetesRule($0, namespace: policy.namespace)) }
     }
 
     private static func encode(_ reference: PolicyReference) -> [UInt8] {
@@ -63,8 +63,8 @@ final class CompiledPolicy: Sendable {
         key = policy.key
         indexPairs = policy.selector.requiredPairs ?? scope?.requiredPairs
         referenceJSON = CompiledPolicy.encode(reference)
-        ingressRules = policy.ingress.map { CalicoRule($0, namespace: policy.namespace) }
-        egressRules = policy.egress.map { CalicoRule($0, namespace: policy.namespace) }
+        ingressRules = policy.ingress.map { .calico(CalicoRule($0, namespace: policy.namespace)) }
+        egressRules = policy.egress.map { .calico(CalicoRule($0, namespace: policy.namespace)) }
     }
 
     /// Evaluation order: lower order first, then by key (then kind, so no two policies tie).
@@ -75,7 +75,7 @@ final class CompiledPolicy: Sendable {
     }
 
     /// True when the policy applies to the pod in the direction, whether or not any rule matches.
-    func selects(_ pod: EndpointView.PodFacts, egress: Bool) -> Bool {
+    func selects(_ pod: PodFacts, egress: Bool) -> Bool {
         guard egress ? appliesToEgress : appliesToIngress else { return false }
         if let namespace, namespace != pod.namespace { return false }
         switch body {

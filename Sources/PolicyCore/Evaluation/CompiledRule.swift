@@ -1,18 +1,37 @@
 /// One rule of a compiled policy, matched against flows.
 ///
-/// Classes rather than enum payloads: walking a policy's rules then touches one reference per rule
-/// instead of copying rule structs (and retaining every array inside them) on each decision.
-/// `@unchecked Sendable` is safe because every stored property is an immutable `let` of Sendable values.
-class CompiledRule: @unchecked Sendable {
-    let action: CalicoPolicy.Action
+/// An enum of final classes: walking a policy's rules touches one reference per rule instead of
+/// copying rule structs (and retaining every array inside them) on each decision, a rule is
+/// dispatched by a switch on its case (no dynamic cast, no virtual call), and each class holds
+/// only `let`s of Sendable values, so the compiler checks that rules are Sendable.
+enum CompiledRule: Sendable {
+    case kubernetes(KubernetesRule)
+    case calico(CalicoRule)
 
-    init(action: CalicoPolicy.Action) { self.action = action }
+    var action: CalicoPolicy.Action {
+        switch self {
+        case .kubernetes: .allow
+        case .calico(let rule): rule.rule.action
+        }
+    }
 
     /// True when the rule matches the flow on one destination port.
-    func matches(_ flow: borrowing Flow, port: Int) -> Bool { false }
+    @inline(__always)
+    func matches(_ flow: borrowing Flow, port: Int) -> Bool {
+        switch self {
+        case .kubernetes(let rule): rule.matches(flow, port: port)
+        case .calico(let rule): rule.matches(flow, port: port)
+        }
+    }
 
     /// The destination ports for which the rule matches the flow.
-    func ports(_ flow: borrowing Flow) -> PortSet { .empty }
+    @inline(__always)
+    func ports(_ flow: borrowing Flow) -> PortSet {
+        switch self {
+        case .kubernetes(let rule): rule.ports(flow)
+        case .calico(let rule): rule.ports(flow)
+        }
+    }
 }
 
 /// One peer of a Kubernetes rule. A class so that matching reads its selectors in place rather than
@@ -47,47 +66,42 @@ final class CompiledPeer: Sendable {
 }
 
 /// A Kubernetes NetworkPolicy rule: an Allow when a peer (or none listed) and a port (or none listed) match.
-final class KubernetesRule: CompiledRule, @unchecked Sendable {
+final class KubernetesRule: Sendable {
     let peers: [CompiledPeer]
     let portEntries: [NetworkPolicy.Port]
 
     init(_ rule: NetworkPolicy.Rule, namespace: String) {
         peers = rule.peers.map { CompiledPeer($0, namespace: namespace) }
         portEntries = rule.ports
-        super.init(action: .allow)
     }
 
-    override func matches(_ flow: borrowing Flow, port: Int) -> Bool {
-        allowsPort(port, flow.protocol, flow.destinationPorts) && matchesPeer(flow.peer)
+    func matches(_ flow: borrowing Flow, port: Int) -> Bool {
+        allowsPort(port, flow) && matchesPeer(flow.peer)
     }
 
-    override func ports(_ flow: borrowing Flow) -> PortSet {
+    func ports(_ flow: borrowing Flow) -> PortSet {
         guard matchesPeer(flow.peer) else { return .empty }
         if portEntries.isEmpty { return .all }
         var ranges: [ClosedRange<Int>] = []
-        let destinationPorts = flow.destinationPorts
         for entry in portEntries where entry.protocol == flow.protocol {
             switch entry.target {
             case .any: return .all
             case .number(let start, let end): ranges.append(start...end)
             case .name(let name):
-                for named in destinationPorts where named.name == name && named.protocol == flow.protocol {
-                    ranges.append(named.port...named.port)
-                }
+                for number in flow.destinationPorts(named: name) { ranges.append(number...number) }
             }
         }
         return PortSet(ranges: ranges)
     }
 
     @inline(__always)
-    private func allowsPort(_ port: Int, _ proto: TransportProtocol, _ destinationPorts: [Pod.NamedPort]) -> Bool {
+    private func allowsPort(_ port: Int, _ flow: borrowing Flow) -> Bool {
         if portEntries.isEmpty { return true }
-        for entry in portEntries where entry.protocol == proto {
+        for entry in portEntries where entry.protocol == flow.protocol {
             switch entry.target {
             case .any: return true
             case .number(let start, let end): if start <= port && port <= end { return true }
-            case .name(let name):
-                if destinationPorts.contains(where: { $0.name == name && $0.protocol == proto && $0.port == port }) { return true }
+            case .name(let name): if flow.destinationPorts(named: name).contains(port) { return true }
             }
         }
         return false
@@ -102,7 +116,7 @@ final class KubernetesRule: CompiledRule, @unchecked Sendable {
 }
 
 /// A Calico rule, with its action.
-final class CalicoRule: CompiledRule, @unchecked Sendable {
+final class CalicoRule: Sendable {
     let rule: CalicoPolicy.Rule
     /// The policy's namespace for a namespaced policy (scopes rule selectors), nil for a global one.
     let namespace: String?
@@ -110,14 +124,13 @@ final class CalicoRule: CompiledRule, @unchecked Sendable {
     init(_ rule: CalicoPolicy.Rule, namespace: String?) {
         self.rule = rule
         self.namespace = namespace
-        super.init(action: rule.action)
     }
 
-    override func matches(_ flow: borrowing Flow, port: Int) -> Bool {
+    func matches(_ flow: borrowing Flow, port: Int) -> Bool {
         CalicoRuleMatcher(namespace: namespace, flow: copy flow).matches(rule, port: port)
     }
 
-    override func ports(_ flow: borrowing Flow) -> PortSet {
+    func ports(_ flow: borrowing Flow) -> PortSet {
         CalicoRuleMatcher(namespace: namespace, flow: copy flow).ports(of: rule)
     }
 }

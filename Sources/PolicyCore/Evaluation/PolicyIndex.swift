@@ -78,7 +78,7 @@ struct PolicyIndex: Sendable {
 
     /// The policies that select the pod, per direction, in evaluation order.
     /// - Parameter shared: ``namespaceCandidates(namespace:inherited:)`` for the pod's namespace, when at hand.
-    func applicable(to facts: EndpointView.PodFacts, shared: [CompiledPolicy]? = nil) -> (ingress: [CompiledPolicy], egress: [CompiledPolicy]) {
+    func applicable(to facts: PodFacts, shared: [CompiledPolicy]? = nil) -> (ingress: [CompiledPolicy], egress: [CompiledPolicy]) {
         // Candidates are a superset (a label a pod overrides may add a few); `selects` below decides.
         var candidates = shared ?? namespaceCandidates(namespace: facts.namespace, inherited: inheritedOnly(facts))
         global.candidates(for: facts.labels, includingUnindexed: false, into: &candidates)
@@ -97,7 +97,7 @@ struct PolicyIndex: Sendable {
     }
 
     /// The pod's Calico labels that did not come from the pod itself.
-    private func inheritedOnly(_ facts: EndpointView.PodFacts) -> [String: String] {
+    private func inheritedOnly(_ facts: PodFacts) -> [String: String] {
         facts.calicoLabels.filter { facts.labels[$0.key] != $0.value }
     }
 }

@@ -31,6 +31,31 @@ public struct Pod: Sendable, Hashable {
 
     /// The port numbers a name resolves to for a protocol.
     public func ports(named name: String, protocol: TransportProtocol) -> [Int] {
-        namedPorts.filter { $0.name == name && $0.protocol == `protocol` }.map(\.port)
+        Array(NamedPortNumbers(declared: namedPorts, name: name, protocol: `protocol`))
+    }
+
+    /// The port numbers a port name resolves to among a pod's declared ports: those it declares
+    /// under that name for that protocol, in declaration order. The one reading of a named port,
+    /// for rules of both families; a plain iterator, so checking a port allocates nothing.
+    struct NamedPortNumbers: Sequence, IteratorProtocol {
+        let declared: [NamedPort]
+        let name: String
+        let `protocol`: TransportProtocol
+        private var index = 0
+
+        init(declared: [NamedPort], name: String, protocol: TransportProtocol) {
+            self.declared = declared
+            self.name = name
+            self.protocol = `protocol`
+        }
+
+        mutating func next() -> Int? {
+            while index < declared.count {
+                let candidate = declared[index]
+                index += 1
+                if candidate.name == name && candidate.protocol == `protocol` { return candidate.port }
+            }
+            return nil
+        }
     }
 }

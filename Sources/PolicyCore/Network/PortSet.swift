@@ -2,7 +2,7 @@
 public struct PortSet: Sendable, Hashable, CustomStringConvertible {
     public private(set) var ranges: [ClosedRange<Int>]
 
-    public static let all = PortSet(ranges: [1...65535])
+    public static let all = PortSet(ranges: [PortNumber.range])
     public static let empty = PortSet(ranges: [])
 
     public init(ranges: [ClosedRange<Int>]) {
@@ -51,7 +51,7 @@ public struct PortSet: Sendable, Hashable, CustomStringConvertible {
             if range.lowerBound > next { result.append(next...(range.lowerBound - 1)) }
             next = range.upperBound + 1
         }
-        if next <= 65535 { result.append(next...65535) }
+        if next <= PortNumber.range.upperBound { result.append(next...PortNumber.range.upperBound) }
         return PortSet(ranges: result)
     }
 

@@ -42,22 +42,10 @@ enum CalicoPolicyDecoder {
         policy.ingress = rules(spec, "ingress", errors: errors)
         policy.egress = rules(spec, "egress", errors: errors)
 
-        if let types = spec.strings("types") {
-            var seen: Set<String> = []
-            for (position, type) in types.enumerated() {
-                let path = "spec.types[\(position)]"
-                guard type == "Ingress" || type == "Egress" else {
-                    errors.add(.notSupported(path, type, supported: ["Ingress", "Egress"]))
-                    continue
-                }
-                if !seen.insert(type).inserted { errors.add(.duplicate(path, "Duplicate value: \"\(type)\"")) }
-            }
-            if types.isEmpty {
-                // An empty list is read as both directions, as felix does.
-                seen = ["Ingress", "Egress"]
-            }
-            policy.appliesToIngress = seen.contains("Ingress")
-            policy.appliesToEgress = seen.contains("Egress")
+        if let types = PolicyTypes(spec, "types") {
+            // An empty list is read as both directions, as felix does.
+            policy.appliesToIngress = types.count == 0 || types.ingress
+            policy.appliesToEgress = types.count == 0 || types.egress
         } else {
             // calicoctl's defaulting: egress rules only → Egress; both → both; otherwise Ingress.
             let hasEgress = !policy.egress.isEmpty
@@ -188,24 +176,21 @@ enum CalicoPolicyDecoder {
                 if let colon = text.firstIndex(of: ":") {
                     let low = Int(text[..<colon])
                     let high = Int(text[text.index(after: colon)...])
-                    guard let low, let high, (1...65535).contains(low), (1...65535).contains(high), low <= high else {
+                    guard let low, let high, PortNumber.isValid(low), PortNumber.isValid(high), low <= high else {
                         errors.add(.invalid(element.path, "\"\(text)\": a range is \"min:max\" with 1 <= min <= max <= 65535"))
                         continue
                     }
                     entries.append(.range(low, high))
                 } else if let number = Int(text) {
-                    guard (1...65535).contains(number) else {
-                        errors.add(.invalid(element.path, "\(number): must be between 1 and 65535, inclusive"))
-                        continue
-                    }
-                    entries.append(.range(number, number))
+                    guard let port = errors.port(number, at: element.path) else { continue }
+                    entries.append(.range(port, port))
                 } else if let problem = NameRules.portNameProblem(text) {
                     errors.add(.invalid(element.path, "\"\(text)\": not a port, range or port name: \(problem)"))
                 } else {
                     entries.append(.named(text))
                 }
             default:
-                guard let number = element.value.integerValue, (1...65535).contains(number) else {
+                guard let number = element.value.integerValue, PortNumber.isValid(number) else {
                     errors.add(.invalid(element.path, "must be a port number 1-65535, a \"min:max\" range or a port name"))
                     continue
                 }

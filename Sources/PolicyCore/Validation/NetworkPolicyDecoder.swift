@@ -17,19 +17,10 @@ enum NetworkPolicyDecoder {
         policy.ingress = readRules(spec, direction: "ingress", peersKey: "from", namespace: key.namespace, errors: errors, spec: &specJSON)
         policy.egress = readRules(spec, direction: "egress", peersKey: "to", namespace: key.namespace, errors: errors, spec: &specJSON)
 
-        if let types = spec.strings("policyTypes") {
-            var seen: Set<String> = []
-            for (position, type) in types.enumerated() {
-                let path = "spec.policyTypes[\(position)]"
-                guard type == "Ingress" || type == "Egress" else {
-                    errors.add(.notSupported(path, type, supported: ["Ingress", "Egress"]))
-                    continue
-                }
-                if !seen.insert(type).inserted { errors.add(.duplicate(path, "Duplicate value: \"\(type)\"")) }
-            }
+        if let types = PolicyTypes(spec, "policyTypes") {
             if types.count > 2 { errors.add(.invalid("spec.policyTypes", "may not specify more than two policyTypes")) }
-            policy.appliesToIngress = seen.contains("Ingress")
-            policy.appliesToEgress = seen.contains("Egress")
+            policy.appliesToIngress = types.ingress
+            policy.appliesToEgress = types.egress
         } else {
             // The API server's defaulting: Ingress always, Egress when there is at least one egress rule.
             policy.appliesToIngress = true
@@ -142,14 +133,7 @@ enum NetworkPolicyDecoder {
         }
         reader.rejectUnknown(["protocol", "port", "endPort"])
         let before = errors.causes.count
-        var proto = TransportProtocol.tcp
-        if let name = reader.string("protocol") {
-            if let parsed = TransportProtocol(rawValue: name) {
-                proto = parsed
-            } else {
-                errors.add(.notSupported(reader.path("protocol"), name, supported: ["SCTP", "TCP", "UDP"]))
-            }
-        }
+        let proto = reader.transportProtocol()
         var target = NetworkPolicy.Port.Target.any
         let endPort = reader.integer("endPort")
         switch reader.members["port"] {
@@ -170,21 +154,16 @@ enum NetworkPolicyDecoder {
                 errors.add(.typeInvalid(reader.path("port"), expected: "integer or string", got: other))
                 break
             }
-            guard (1...65535).contains(number) else {
-                errors.add(.invalid(reader.path("port"), "\(number): must be between 1 and 65535, inclusive"))
-                break
-            }
-            var end = number
-            if let endPort {
-                if !(1...65535).contains(endPort) {
-                    errors.add(.invalid(reader.path("endPort"), "\(endPort): must be between 1 and 65535, inclusive"))
-                } else if endPort < number {
+            guard let start = errors.port(number, at: reader.path("port")) else { break }
+            var end = start
+            if let endPort, let last = errors.port(endPort, at: reader.path("endPort")) {
+                if last < start {
                     errors.add(.invalid(reader.path("endPort"), "\(endPort): must be greater than or equal to `port`"))
                 } else {
-                    end = endPort
+                    end = last
                 }
             }
-            target = .number(Int(number), endPort: Int(end))
+            target = .number(start, endPort: end)
         }
         return errors.causes.count == before ? NetworkPolicy.Port(protocol: proto, target: target) : nil
     }

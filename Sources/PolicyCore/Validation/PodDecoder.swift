@@ -10,25 +10,16 @@ enum PodDecoder {
                 }
                 for entry in containerReader.array("ports") ?? [] {
                     guard let port = FieldReader(entry.value, at: entry.path, errors: errors) else { continue }
-                    let number = port.integer("containerPort")
-                    if let number, !(1...65535).contains(number) {
-                        errors.add(.invalid(port.path("containerPort"), "\(number): must be between 1 and 65535, inclusive"))
-                    } else if number == nil, !port.has("containerPort") {
+                    let number = port.integer("containerPort").flatMap { errors.port($0, at: port.path("containerPort")) }
+                    if number == nil, !port.has("containerPort") {
                         errors.add(.required(port.path("containerPort")))
                     }
-                    var proto = TransportProtocol.tcp
-                    if let name = port.string("protocol") {
-                        if let parsed = TransportProtocol(rawValue: name) {
-                            proto = parsed
-                        } else {
-                            errors.add(.notSupported(port.path("protocol"), name, supported: ["SCTP", "TCP", "UDP"]))
-                        }
-                    }
+                    let proto = port.transportProtocol()
                     if let name = port.string("name") {
                         if let problem = NameRules.portNameProblem(name) {
                             errors.add(.invalid(port.path("name"), "\"\(name)\": \(problem)"))
-                        } else if let number, (1...65535).contains(number) {
-                            namedPorts.append(Pod.NamedPort(name: name, port: Int(number), protocol: proto))
+                        } else if let number {
+                            namedPorts.append(Pod.NamedPort(name: name, port: number, protocol: proto))
                         }
                     }
                 }

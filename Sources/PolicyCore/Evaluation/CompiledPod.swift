@@ -1,13 +1,13 @@
 /// A compiled pod: its facts and, per direction, the policies that select it in evaluation order.
 ///
-/// A class so the sharded maps hold one reference per pod, and an update replaces one record.
-final class PodRecord: Sendable {
+/// A class so the sharded maps hold one reference per pod, and an update replaces one entry.
+final class CompiledPod: Sendable {
     let key: ObjectKey
-    let facts: EndpointView.PodFacts
+    let facts: PodFacts
     let ingress: [CompiledPolicy]
     let egress: [CompiledPolicy]
 
-    init(key: ObjectKey, facts: EndpointView.PodFacts, ingress: [CompiledPolicy], egress: [CompiledPolicy]) {
+    init(key: ObjectKey, facts: PodFacts, ingress: [CompiledPolicy], egress: [CompiledPolicy]) {
         self.key = key
         self.facts = facts
         self.ingress = ingress
@@ -15,7 +15,7 @@ final class PodRecord: Sendable {
     }
 
     /// The same pod with a policy added to or removed from its lists.
-    func replacing(_ old: CompiledPolicy?, with new: CompiledPolicy?) -> PodRecord {
+    func replacing(_ old: CompiledPolicy?, with new: CompiledPolicy?) -> CompiledPod {
         func update(_ list: [CompiledPolicy], egress: Bool) -> [CompiledPolicy] {
             var result = list
             if let old { result.removeAll { $0 === old } }
@@ -25,6 +25,6 @@ final class PodRecord: Sendable {
             }
             return result
         }
-        return PodRecord(key: key, facts: facts, ingress: update(ingress, egress: false), egress: update(egress, egress: true))
+        return CompiledPod(key: key, facts: facts, ingress: update(ingress, egress: false), egress: update(egress, egress: true))
     }
 }

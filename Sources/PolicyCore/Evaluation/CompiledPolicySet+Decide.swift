@@ -1,0 +1,121 @@
+/// Deciding: resolve both endpoints, then walk the applicable policies of each pod side, for one
+/// port or for every port at once.
+extension CompiledPolicySet {
+    /// Answers one question.
+    /// - Throws: ``DecisionError`` for an unknown pod or namespace, or a port outside 1–65535.
+    public func decide(_ request: DecisionRequest) throws(DecisionError) -> Decision {
+        if let port = request.port, !PortNumber.isValid(port) {
+            throw DecisionError(kind: .invalid, field: "port", message: PortNumber.outOfRangeMessage(String(port)))
+        }
+        let source = try resolve(request.source, field: "source")
+        let destination = try resolve(request.destination, field: "destination")
+        let egress = source.pod.map {
+            evaluate(
+                Flow(subjectView: source.view, peer: destination.view, isEgress: true, protocol: request.protocol),
+                $0.egress, port: request.port)
+        }
+        let ingress = destination.pod.map {
+            evaluate(
+                Flow(subjectView: destination.view, peer: source.view, isEgress: false, protocol: request.protocol),
+                $0.ingress, port: request.port)
+        }
+        if request.port != nil {
+            let allowed = (egress?.allowed ?? true) && (ingress?.allowed ?? true)
+            return Decision(allowed: allowed, revision: revision, egress: egress, ingress: ingress)
+        }
+        let ports = (egress?.ports ?? .all).intersection(ingress?.ports ?? .all)
+        return Decision(allowed: ports.isAll, revision: revision, egress: egress, ingress: ingress, ports: ports)
+    }
+
+    /// The endpoint as decisions see it, and the compiled pod whose policies apply to it (none for an external address).
+    func resolve(_ endpoint: Endpoint, field: String) throws(DecisionError) -> (view: EndpointView, pod: CompiledPod?) {
+        switch endpoint {
+        case .pod(let namespace, let name):
+            guard let pod = pods[ObjectKey(kind: .pod, namespace: namespace, name: name)] else {
+                throw DecisionError(kind: .podNotFound, field: field, message: "pods \"\(name)\" not found in namespace \"\(namespace)\"")
+            }
+            return (EndpointView(pod: pod.facts, address: nil), pod)
+        case .address(let address):
+            if let key = podsByAddress[address]?.first, let pod = pods[key] {
+                return (EndpointView(pod: pod.facts, address: address), pod)
+            }
+            return (EndpointView(pod: nil, address: address), nil)
+        case .workload(let namespace, let labels, let ip):
+            guard let found = namespaces[namespace] else {
+                throw DecisionError(kind: .namespaceNotFound, field: "\(field).namespace", message: "namespaces \"\(namespace)\" not found")
+            }
+            let facts = PodFacts(
+                namespace: namespace, labels: labels, namespaceLabels: found.labels, ips: ip.map { [$0] } ?? [], namedPorts: [])
+            let (ingress, egress) = policies.applicable(to: facts)
+            let pod = CompiledPod(key: ObjectKey(kind: .pod, namespace: namespace, name: ""), facts: facts, ingress: ingress, egress: egress)
+            return (EndpointView(pod: facts, address: ip), pod)
+        }
+    }
+
+    /// One direction of one pod: the ordered walk of SEMANTICS.md §3. First matching Allow or Deny
+    /// decides, Log goes on, Pass skips the rest of the (single, default) tier and so allows.
+    func evaluate(_ flow: Flow, _ policies: [CompiledPolicy], port: Int?) -> SideDecision {
+        if policies.isEmpty {
+            return SideDecision(allowed: true, reason: .notIsolated, ports: port == nil ? .all : nil)
+        }
+        guard let port else { return evaluateEveryPort(flow, policies) }
+        for policy in policies {
+            let rules = flow.isEgress ? policy.egressRules : policy.ingressRules
+            for index in rules.indices {
+                let rule = rules[index]
+                guard rule.matches(flow, port: port) else { continue }
+                let action = rule.action
+                switch action {
+                case .log: continue
+                case .allow, .pass:
+                    return SideDecision(
+                        allowed: true, reason: .allowedByPolicy, policy: policy.reference, rule: index, action: action.rawValue,
+                        applied: policies)
+                case .deny:
+                    return SideDecision(
+                        allowed: false, reason: .deniedByPolicy, policy: policy.reference, rule: index, action: "Deny",
+                        applied: policies)
+                }
+            }
+        }
+        return SideDecision(allowed: false, reason: .noRuleMatched, applied: policies)
+    }
+
+    /// The same walk over every port at once, tracking which ports are still undecided.
+    private func evaluateEveryPort(_ flow: Flow, _ policies: [CompiledPolicy]) -> SideDecision {
+        var undecided = PortSet.all
+        var allowedPorts = PortSet.empty
+        var firstAllow: (PolicyReference, Int, CalicoPolicy.Action)?
+        var firstDeny: (PolicyReference, Int)?
+        walk: for policy in policies {
+            let rules = flow.isEgress ? policy.egressRules : policy.ingressRules
+            for index in rules.indices {
+                let action = rules[index].action
+                guard action != .log else { continue }
+                let matched = rules[index].ports(flow).intersection(undecided)
+                guard !matched.isEmpty else { continue }
+                undecided = undecided.subtracting(matched)
+                switch action {
+                case .allow, .pass:
+                    allowedPorts = allowedPorts.union(matched)
+                    if firstAllow == nil { firstAllow = (policy.reference, index, action) }
+                case .deny:
+                    if firstDeny == nil { firstDeny = (policy.reference, index) }
+                case .log: break
+                }
+                if undecided.isEmpty { break walk }
+            }
+        }
+        if allowedPorts.isAll, let firstAllow {
+            return SideDecision(
+                allowed: true, reason: .allowedByPolicy, policy: firstAllow.0, rule: firstAllow.1,
+                action: firstAllow.2.rawValue, applied: policies, ports: allowedPorts)
+        }
+        if let firstDeny {
+            return SideDecision(
+                allowed: false, reason: .deniedByPolicy, policy: firstDeny.0, rule: firstDeny.1, action: "Deny",
+                applied: policies, ports: allowedPorts)
+        }
+        return SideDecision(allowed: false, reason: .noRuleMatched, applied: policies, ports: allowedPorts)
+    }
+}

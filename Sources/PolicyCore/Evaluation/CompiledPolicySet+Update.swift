@@ -1,0 +1,81 @@
+/// Incremental updates: a write applied to a compiled set without compiling it again.
+extension CompiledPolicySet {
+    /// A change to apply to a compiled set.
+    public enum Change: Sendable {
+        case upsert(DecodedObject.Model)
+        case remove(ObjectKey)
+    }
+
+    /// The set after `changes`, at `revision`, sharing everything the changes do not touch.
+    /// - Parameter snapshot: the snapshot with the changes already applied (used for large batches).
+    public func applying(_ changes: [Change], revision: Int64, snapshot: PolicySnapshot) -> CompiledPolicySet {
+        // A large batch (an import) is cheaper to compile afresh than to patch pod by pod.
+        if changes.count > max(1000, pods.count / 10) { return CompiledPolicySet(snapshot) }
+        var next = CompiledPolicySet(copying: self, revision: revision)
+        for change in changes {
+            switch change {
+            case .upsert(.pod(let pod)):
+                next.insertPod(ObjectKey(kind: .pod, namespace: pod.namespace, name: pod.name), pod)
+            case .upsert(.namespace(let namespace)):
+                let changed = next.namespaces[namespace.name]?.labels != namespace.labels
+                next.namespaces[namespace.name] = namespace
+                next.inheritedLabels[namespace.name] = PodFacts.inheritedLabels(
+                    namespace: namespace.name, namespaceLabels: namespace.labels)
+                if changed, let keys = next.podsByNamespace[namespace.name] {
+                    // Namespace labels feed pod facts (pcns.* labels, namespaceSelectors): rebuild its pods.
+                    for key in keys { if let pod = snapshot.pods[key] { next.insertPod(key, pod) } }
+                }
+            case .upsert(.networkPolicy(let policy)):
+                let compiled = CompiledPolicy(policy)
+                next.replacePolicy(next.policies.byKey[compiled.key], with: compiled)
+            case .upsert(.calicoPolicy(let policy)):
+                let compiled = CompiledPolicy(policy)
+                next.replacePolicy(next.policies.byKey[compiled.key], with: compiled)
+            case .remove(let key):
+                switch key.kind {
+                case .pod: next.removePod(key)
+                case .networkPolicy, .globalNetworkPolicy, .calicoNetworkPolicy:
+                    if let old = next.policies.byKey[key] { next.replacePolicy(old, with: nil) }
+                case .namespace:
+                    next.namespaces[key.name] = nil
+                    next.inheritedLabels[key.name] = nil
+                    for pod in next.podsByNamespace[key.name] ?? [] { next.removePod(pod) }
+                    next.podsByNamespace[key.name] = nil
+                    for policy in next.policies.byKey.values where policy.namespace == key.name {
+                        next.replacePolicy(policy, with: nil)
+                    }
+                }
+            }
+        }
+        return next
+    }
+
+    private init(copying other: CompiledPolicySet, revision: Int64) {
+        self.revision = revision
+        namespaces = other.namespaces
+        pods = other.pods
+        podsByAddress = other.podsByAddress
+        podsByNamespace = other.podsByNamespace
+        policies = other.policies
+        inheritedLabels = other.inheritedLabels
+    }
+
+    /// Replaces one policy (nil: none) on every pod in its scope.
+    private mutating func replacePolicy(_ old: CompiledPolicy?, with new: CompiledPolicy?) {
+        if let old { policies.remove(old) }
+        if let new { policies.insert(new) }
+        let scope = (new ?? old)?.namespace
+        var updated: [CompiledPod] = []
+        func visit(_ pod: CompiledPod) {
+            let hadOld = old.map { old in pod.ingress.contains { $0 === old } || pod.egress.contains { $0 === old } } ?? false
+            let wantsNew = new.map { $0.selects(pod.facts, egress: false) || $0.selects(pod.facts, egress: true) } ?? false
+            if hadOld || wantsNew { updated.append(pod.replacing(old, with: new)) }
+        }
+        if let scope {
+            for key in podsByNamespace[scope] ?? [] { if let pod = pods[key] { visit(pod) } }
+        } else {
+            pods.forEach { _, pod in visit(pod) }
+        }
+        for pod in updated { pods[pod.key] = pod }
+    }
+}
