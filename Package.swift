@@ -24,9 +24,10 @@ let package = Package(
         .systemLibrary(
             name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
         .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "PolicyCore", swiftSettings: swiftSettings),
         .target(name: "PolicyStore", dependencies: ["PolicyCore", "CSQLite3"], swiftSettings: swiftSettings),
-        .target(name: "MicroHTTP", dependencies: ["CMicroHTTPD"], swiftSettings: swiftSettings),
+        .target(name: "MicroHTTP", dependencies: ["CMicroHTTPD", "CCurl"], swiftSettings: swiftSettings),
         // The only home of libyaml calls: Yams' own copy of libyaml (its CYaml module), read event by
         // event so limits hold before anything is built.
         .target(name: "YAMLReader", dependencies: ["PolicyCore", yams], swiftSettings: swiftSettings),
@@ -45,5 +46,6 @@ let package = Package(
             name: "PolicyAPITests", dependencies: ["PolicyAPI", "PolicyCore", "PolicyStore", "MicroHTTP", "YAMLReader", logging],
             swiftSettings: swiftSettings),
         .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP"], swiftSettings: swiftSettings),
+        .testTarget(name: "NetpoldTests", dependencies: ["netpold", "PolicyCore", argumentParser], swiftSettings: swiftSettings),
     ]
 )

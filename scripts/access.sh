@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Access control and HTTPS against a real server: tokens from files, 401 without them, 403 for a
-# read token on a write, the CLI sending its token, and HTTPS with a self-signed certificate.
+# read token on a write, the CLI sending its token, HTTPS with a self-signed certificate (the CLI
+# with --ca-file, --insecure-skip-tls-verify, and neither), and what the CLI says and exits with
+# when the server is not there or the port is taken.
 # Usage: scripts/access.sh [NETPOLD_BINARY]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +39,35 @@ case "$url" in https://*) ;; *) fail "the server did not announce https: $url" ;
 [ "$(curl -s --cacert "$work/cert.pem" -o /dev/null -w "%{http_code}" "$url/readyz")" = 200 ] || fail "HTTPS request failed"
 curl -s -m 2 "${url/https/http}/readyz" -o /dev/null -w "%{http_code}" | grep -q 200 && fail "plain HTTP was answered on the HTTPS port"
 echo "HTTPS with --tls-cert and --tls-key; plain HTTP is not answered"
+
+decide() { "$BIN" decide --from 1.1.1.1 --to 2.2.2.2 --port 80 "$@"; }
+decide --server "$url" --ca-file "$work/cert.pem" | grep -q "^ALLOWED" || fail "the CLI could not decide over HTTPS with --ca-file"
+decide --server "$url" --insecure-skip-tls-verify | grep -q "^ALLOWED" || fail "the CLI could not decide with --insecure-skip-tls-verify"
+"$BIN" apply -f "$work/ns.yaml" --server "$url" --ca-file "$work/cert.pem" | grep -q "namespace/cli unchanged" \
+    || fail "the CLI could not apply over HTTPS"
+"$BIN" export --server "$url" --ca-file "$work/cert.pem" | grep -q "name: cli" || fail "the CLI could not export over HTTPS"
+status=0; decide --server "$url" >/dev/null 2>"$work/cli-err" || status=$?
+[ $status = 2 ] || fail "an untrusted certificate exited $status, not 2"
+grep -q "the certificate of $url is not trusted" "$work/cli-err" && grep -q -- "--ca-file" "$work/cli-err" \
+    || fail "an untrusted certificate was not explained: $(cat "$work/cli-err")"
+status=0; decide --server "${url/https/http}" >/dev/null 2>"$work/cli-err" || status=$?
+[ $status = 2 ] && grep -q "serving HTTPS" "$work/cli-err" || fail "plain HTTP to the HTTPS port was not explained: $(cat "$work/cli-err")"
+echo "the CLI talks HTTPS with --ca-file or --insecure-skip-tls-verify, and says why it refuses without them"
+
+port=${url##*:}
+status=0; "$BIN" serve --db "$work/busy.db" --port "$port" --decision-log "$work/busy.log" >/dev/null 2>"$work/cli-err" || status=$?
+[ $status != 0 ] || fail "a second server on a taken port exited 0"
+[ "$(wc -l <"$work/cli-err")" = 1 ] && grep -q "cannot listen on 127.0.0.1:$port: the port is in use" "$work/cli-err" \
+    || fail "a taken port was not one clear line: $(cat "$work/cli-err")"
+ls "$work"/busy.* >/dev/null 2>&1 && fail "a start on a taken port left files behind: $(ls "$work"/busy.*)"
+echo "a taken port is one line on stderr, and leaves no database behind"
 kill "$server"; wait "$server" || true
 server=""
+
+status=0; decide --server "$url" --ca-file "$work/cert.pem" >/dev/null 2>"$work/cli-err" || status=$?
+[ $status = 2 ] && grep -q "cannot connect to $url.*is \`netpold serve\` running?" "$work/cli-err" \
+    || fail "no server was not explained (exit $status): $(cat "$work/cli-err")"
+status=0; "$BIN" decide --from x/a --to 10.0.0.0/8 2>"$work/cli-err" || status=$?
+[ $status = 2 ] && grep -q "a CIDR is not an endpoint: give one address" "$work/cli-err" || fail "a CIDR endpoint was not refused with 2"
+echo "without a server, or with a bad endpoint, decide says why and exits 2"
 echo "access control passed"

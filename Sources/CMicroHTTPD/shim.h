@@ -3,34 +3,53 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <microhttpd.h>
+#include <stdarg.h>
+#include <stdio.h>
 
-/// Non-variadic wrapper around MHD_start_daemon(), which Swift cannot call.
+/// Receives libmicrohttpd's error messages, already formatted (Swift cannot take a va_list format).
+typedef void (*netpold_log_sink)(void *context, const char *message);
+
+struct netpold_log_target {
+    netpold_log_sink sink;
+    void *context;
+};
+
+static void netpold_mhd_log(void *cls, const char *format, va_list arguments) {
+    const struct netpold_log_target *target = (const struct netpold_log_target *)cls;
+    char message[512];
+    vsnprintf(message, sizeof message, format, arguments);
+    target->sink(target->context, message);
+}
+
+/// Non-variadic wrapper around MHD_start_daemon(), which Swift cannot call. One option list, built
+/// as an MHD_OPTION_ARRAY so optional entries (TLS, a pool of more than one thread) are simply left out.
 static inline struct MHD_Daemon *netpold_mhd_start(
     unsigned int flags, const struct sockaddr *address, unsigned int threadPoolSize,
     unsigned int connectionLimit, unsigned int connectionTimeoutSeconds, size_t connectionMemoryLimit,
     MHD_AccessHandlerCallback handler, void *handlerContext,
     MHD_RequestCompletedCallback completed, void *completedContext,
-    const char *tlsKey, const char *tlsCertificate) {
-    if (tlsKey != NULL && tlsCertificate != NULL) {
-        return MHD_start_daemon(flags | MHD_USE_TLS, 0, NULL, NULL, handler, handlerContext,
-                                MHD_OPTION_SOCK_ADDR, address,
-                                MHD_OPTION_THREAD_POOL_SIZE, threadPoolSize,
-                                MHD_OPTION_CONNECTION_LIMIT, connectionLimit,
-                                MHD_OPTION_CONNECTION_TIMEOUT, connectionTimeoutSeconds,
-                                MHD_OPTION_CONNECTION_MEMORY_LIMIT, connectionMemoryLimit,
-                                MHD_OPTION_NOTIFY_COMPLETED, completed, completedContext,
-                                MHD_OPTION_HTTPS_MEM_KEY, tlsKey,
-                                MHD_OPTION_HTTPS_MEM_CERT, tlsCertificate,
-                                MHD_OPTION_END);
+    const char *tlsKey, const char *tlsCertificate, const struct netpold_log_target *logTarget) {
+    struct MHD_OptionItem options[11];
+    int count = 0;
+    /* First, so that start-up messages go there too; without a target libmicrohttpd stays silent. */
+    if (logTarget != NULL) {
+        flags |= MHD_USE_ERROR_LOG;
+        options[count++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)netpold_mhd_log, (void *)logTarget};
     }
-    return MHD_start_daemon(flags, 0, NULL, NULL, handler, handlerContext,
-                            MHD_OPTION_SOCK_ADDR, address,
-                            MHD_OPTION_THREAD_POOL_SIZE, threadPoolSize,
-                            MHD_OPTION_CONNECTION_LIMIT, connectionLimit,
-                            MHD_OPTION_CONNECTION_TIMEOUT, connectionTimeoutSeconds,
-                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, connectionMemoryLimit,
-                            MHD_OPTION_NOTIFY_COMPLETED, completed, completedContext,
-                            MHD_OPTION_END);
+    options[count++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, (void *)address};
+    /* A "pool" of one is no pool: libmicrohttpd warns about it, so one thread is simply the default. */
+    if (threadPoolSize > 1) options[count++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, threadPoolSize, NULL};
+    options[count++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, connectionLimit, NULL};
+    options[count++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, connectionTimeoutSeconds, NULL};
+    options[count++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)connectionMemoryLimit, NULL};
+    options[count++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, completedContext};
+    if (tlsKey != NULL && tlsCertificate != NULL) {
+        flags |= MHD_USE_TLS;
+        options[count++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)tlsKey};
+        options[count++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)tlsCertificate};
+    }
+    options[count++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+    return MHD_start_daemon(flags, 0, NULL, NULL, handler, handlerContext, MHD_OPTION_ARRAY, options, MHD_OPTION_END);
 }
 
 /// The port the daemon listens on (useful when started on port 0).
@@ -41,7 +60,7 @@ static inline uint16_t netpold_mhd_bound_port(struct MHD_Daemon *daemon) {
 
 /// The daemon mode ARCHITECTURE.md measured as fastest: an epoll thread pool with inter-thread signalling.
 static inline unsigned int netpold_mhd_flags(int ipv6) {
-    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
     if (ipv6) flags |= MHD_USE_IPv6;
     return flags;
 }

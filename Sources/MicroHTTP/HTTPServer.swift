@@ -31,6 +31,9 @@ public struct HTTPServerConfiguration: Sendable {
     public var connectionMemoryLimit: Int = 16 << 10
     /// Background requests (see ``HTTPLane``) running at once before new ones get 503.
     public var maxBackgroundRequests: Int = 256
+    /// Receives libmicrohttpd's own error messages (a client that hung up mid-request, a TLS
+    /// handshake that failed); nil keeps it silent.
+    public var errorLog: (@Sendable (String) -> Void)?
     /// PEM private key and certificate: when both are set the server speaks HTTPS only.
     public var tlsKeyPEM: String?
     public var tlsCertificatePEM: String?
@@ -62,22 +65,32 @@ public final class HTTPServer: Sendable {
     private let handle: DaemonHandle
     /// Retained for the daemon's lifetime; the C side holds it as `cls`.
     private let context: Unmanaged<ServerContext>
-    /// libmicrohttpd keeps pointers to the PEM texts rather than copies: they live until deinit.
-    private let tlsMemory: TLSMemory
+    /// libmicrohttpd keeps pointers to the PEM texts and the log target rather than copies: they
+    /// live until deinit.
+    private let daemonMemory: DaemonMemory
     /// True when serving HTTPS.
     public let isTLS: Bool
 
-    /// `@unchecked Sendable`: the buffers are written once in `init` and freed once in `deinit`.
-    private final class TLSMemory: @unchecked Sendable {
+    /// `@unchecked Sendable`: the buffers are written once in `init`, only read by libmicrohttpd,
+    /// and freed once in `deinit`.
+    private final class DaemonMemory: @unchecked Sendable {
         let key: UnsafeMutablePointer<CChar>?
         let certificate: UnsafeMutablePointer<CChar>?
-        init(key: String?, certificate: String?) {
+        let logTarget: UnsafeMutablePointer<netpold_log_target>?
+        init(key: String?, certificate: String?, logContext: UnsafeMutableRawPointer?) {
             self.key = key.flatMap { strdup($0) }
             self.certificate = certificate.flatMap { strdup($0) }
+            if let logContext {
+                logTarget = .allocate(capacity: 1)
+                logTarget?.initialize(to: netpold_log_target(sink: forwardLog, context: logContext))
+            } else {
+                logTarget = nil
+            }
         }
         deinit {
             free(key)
             free(certificate)
+            logTarget?.deallocate()
         }
     }
 
@@ -90,7 +103,7 @@ public final class HTTPServer: Sendable {
         let context = Unmanaged.passRetained(
             ServerContext(
                 handler: handler, lane: lane, maxBodyBytes: configuration.maxBodyBytes,
-                maxBackgroundRequests: configuration.maxBackgroundRequests))
+                maxBackgroundRequests: configuration.maxBackgroundRequests, errorLog: configuration.errorLog))
         var storage = sockaddr_storage()
         let isIPv6 = configuration.host.contains(":")
         let parsed: Bool = withUnsafeMutablePointer(to: &storage) { raw in
@@ -112,15 +125,16 @@ public final class HTTPServer: Sendable {
             throw HTTPServerError(description: "--host \(configuration.host) is not an IPv4 or IPv6 address")
         }
         let useTLS = configuration.tlsKeyPEM != nil && configuration.tlsCertificatePEM != nil
-        let tls = TLSMemory(
-            key: useTLS ? configuration.tlsKeyPEM : nil, certificate: useTLS ? configuration.tlsCertificatePEM : nil)
+        let memory = DaemonMemory(
+            key: useTLS ? configuration.tlsKeyPEM : nil, certificate: useTLS ? configuration.tlsCertificatePEM : nil,
+            logContext: configuration.errorLog == nil ? nil : context.toOpaque())
         let daemon = withUnsafePointer(to: &storage) { raw in
             raw.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
                 netpold_mhd_start(
                     netpold_mhd_flags(isIPv6 ? 1 : 0), address, UInt32(max(1, configuration.threads)),
                     UInt32(configuration.connectionLimit), UInt32(configuration.connectionTimeoutSeconds),
                     configuration.connectionMemoryLimit, accessHandler, context.toOpaque(), requestCompleted, context.toOpaque(),
-                    tls.key, tls.certificate)
+                    memory.key, memory.certificate, memory.logTarget)
             }
         }
         guard let daemon else {
@@ -130,7 +144,7 @@ public final class HTTPServer: Sendable {
                     ? "cannot start HTTPS on \(configuration.host):\(configuration.port) (address in use, or the key and certificate do not load)"
                     : "cannot listen on \(configuration.host):\(configuration.port) (address in use?)")
         }
-        self.tlsMemory = tls
+        self.daemonMemory = memory
         self.isTLS = useTLS
         self.handle = DaemonHandle(daemon)
         self.context = context
@@ -187,3 +201,12 @@ public final class HTTPServer: Sendable {
 private let shuttingDown = HTTPResponse(
     status: 503, headers: [("Content-Type", "text/plain"), ("Retry-After", "5"), ("Connection", "close")],
     body: Array("the server is shutting down; the request may still complete\n".utf8))
+
+/// Hands one formatted libmicrohttpd message to the configured ``HTTPServerConfiguration/errorLog``.
+private let forwardLog: netpold_log_sink = { context, message in
+    guard let context, let message else { return }
+    let server = Unmanaged<ServerContext>.fromOpaque(context).takeUnretainedValue()
+    var text = String(cString: message)
+    while text.last == "\n" { text.removeLast() }
+    server.errorLog?(text)
+}

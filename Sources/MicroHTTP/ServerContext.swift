@@ -7,6 +7,7 @@ final class ServerContext: Sendable {
     let lane: HTTPLaneSelector
     let maxBodyBytes: Int
     let maxBackgroundRequests: Int
+    let errorLog: (@Sendable (String) -> Void)?
     /// Set on shutdown: answers then close their connection so clients do not reuse it.
     let draining = Atomic<Bool>(false)
     /// Requests from their first handler call until libmicrohttpd reports them complete: a
@@ -15,8 +16,12 @@ final class ServerContext: Sendable {
     /// Answers being computed off the event loop, with their suspended connections.
     let background = BackgroundRequests()
 
-    init(handler: @escaping HTTPHandler, lane: @escaping HTTPLaneSelector, maxBodyBytes: Int, maxBackgroundRequests: Int) {
+    init(
+        handler: @escaping HTTPHandler, lane: @escaping HTTPLaneSelector, maxBodyBytes: Int, maxBackgroundRequests: Int,
+        errorLog: (@Sendable (String) -> Void)?
+    ) {
         self.handler = handler
+        self.errorLog = errorLog
         self.lane = lane
         self.maxBodyBytes = maxBodyBytes
         self.maxBackgroundRequests = maxBackgroundRequests

@@ -7,9 +7,16 @@ extension Netpold {
     struct Apply: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import a file, a folder of YAML/JSON files, or stdin as one atomic bundle.",
+            usage: """
+                netpold apply -f <file|dir|-> ... [-n <namespace>] [--mode <mode>]
+                [--dry-run] [--server <url>] [<options>]
+                """,
             discussion: """
-                Like `kubectl apply -f`: every document is validated first and the whole bundle is applied in
-                one transaction, so one bad document changes nothing.
+                Like `kubectl apply -f`: every document is validated first and the whole bundle is \
+                applied in one transaction, so one bad document changes nothing.
+
+                --mode replace makes the store exactly the bundle: it deletes every object the bundle \
+                does not name, so try it with --dry-run first.
 
                 Examples:
                   netpold apply -f policies/
@@ -17,14 +24,20 @@ extension Netpold {
                   cat bundle.yaml | netpold apply -f - --mode replace --dry-run
                 """)
 
-        @Option(name: [.customShort("f"), .long], help: "A file, a folder (its .yaml, .yml and .json files), or - for stdin; repeatable.")
+        enum Mode: String, ExpressibleByArgument, CaseIterable {
+            case create, apply, replace
+        }
+
+        @Option(
+            name: [.customShort("f"), .long],
+            help: ArgumentHelp("A file, a folder (its .yaml, .yml and .json files), or - for stdin; repeatable.", valueName: "file|dir|-"))
         var filename: [String]
 
         @Option(name: [.customShort("n"), .long], help: "The namespace for documents that name none.")
         var namespace: String?
 
-        @Option(help: "create (fail if any exists), apply (create or replace), replace (the store becomes the bundle).")
-        var mode: String = "apply"
+        @Option(help: "create: fail if any object exists; apply: create or replace each; replace: the store becomes the bundle.")
+        var mode: Mode = .apply
 
         @Flag(help: "Validate and report without changing anything.")
         var dryRun = false
@@ -40,13 +53,12 @@ extension Netpold {
                 return text
             }.joined(separator: "\n---\n")
             if files > 1 { FileHandleOutput.standardError("read \(files) files (\(bundle.utf8.count / 1024) KiB); sending one bundle...") }
-            var query = "mode=\(mode)"
+            var query = "mode=\(mode.rawValue)"
             if let namespace { query += "&namespace=\(namespace)" }
             if dryRun { query += "&dryRun=true" }
-            let response = try HTTPClient.send(
-                method: "POST", url: "\(options.base)/v1/import?\(query)",
-                headers: [("Content-Type", "application/yaml")] + options.authorization(), body: Array(bundle.utf8))
-            let document = try ClientOutput.check(response)
+            let response = try options.send(
+                "POST", "/v1/import?\(query)", headers: [("Content-Type", "application/yaml")], body: Array(bundle.utf8))
+            let document = try ClientOutput.check(response, advice: replaceAdvice)
             let suffix = dryRun ? " (dry run)" : ""
             var tally: [String: Int] = [:]
             let results = document["results"]?.arrayValue ?? []
@@ -66,22 +78,42 @@ extension Netpold {
                     "\(results.count) objects: \(summary.joined(separator: ", ")) at revision \(document["revision"]?.integerValue ?? 0)\(suffix)")
             }
         }
+
+        /// In replace mode the server refuses a bundle whose objects live in a namespace it does not
+        /// carry, whether or not that namespace is stored: say why, since "not found" alone misleads.
+        func replaceAdvice(_ status: JSONValue?) -> String? {
+            guard mode == .replace, status?["reason"]?.stringValue == "NotFound", status?["details"]?["kind"]?.stringValue == "Namespace"
+            else { return nil }
+            let name = status?["details"]?["name"]?.stringValue ?? ""
+            var text = """
+                  --mode replace deletes everything that is not in the bundle, namespaces included,
+                  so the bundle must also carry the Namespace "\(name)" that its objects live in.
+                  Add it, or use --mode apply to leave other objects alone.
+                """
+            if !dryRun { text += "\n  Try --dry-run first to see what replace would delete." }
+            return text
+        }
     }
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the whole store as a YAML bundle (or a JSON List).",
+            usage: "netpold export [--output <format>] [--server <url>] [<options>]",
             discussion: "Examples:\n  netpold export > backup.yaml\n  netpold export --output json")
 
-        @Option(help: "yaml or json.")
-        var output: String = "yaml"
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case yaml, json
+        }
+
+        @Option(help: ArgumentHelp("The format.", valueName: "format"))
+        var output: Format = .yaml
 
         @OptionGroup var options: ServerOptions
 
         func run() throws {
-            let accept = output == "json" ? "application/json" : "application/yaml"
-            let response = try HTTPClient.send(method: "GET", url: "\(options.base)/v1/export", headers: [("Accept", accept)] + options.authorization())
-            _ = try ClientOutput.check(response, expectJSON: output == "json")
+            let accept = output == .json ? "application/json" : "application/yaml"
+            let response = try options.send("GET", "/v1/export", headers: [("Accept", accept)])
+            _ = try ClientOutput.check(response, expectJSON: output == .json)
             print(response.bodyText, terminator: response.bodyText.hasSuffix("\n") ? "" : "\n")
         }
     }
@@ -129,28 +161,5 @@ enum FileHandleOutput {
     static func standardError(_ text: String) {
         let bytes = Array((text + "\n").utf8)
         _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
-    }
-}
-
-/// Turns a server answer into output or a failure that carries the server's message.
-enum ClientOutput {
-    struct ServerError: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    static func check(_ response: HTTPResponse, expectJSON: Bool = true) throws -> JSONValue {
-        let parsed = try? JSONParser.parse(response.body)
-        guard (200..<300).contains(response.status) else {
-            let message = parsed?["message"]?.stringValue ?? response.bodyText
-            var text = "Error from server (\(parsed?["reason"]?.stringValue ?? String(response.status))): \(message)"
-            for cause in parsed?["details"]?["causes"]?.arrayValue ?? [] {
-                text += "\n  \(cause["field"]?.stringValue ?? ""): \(cause["message"]?.stringValue ?? "")"
-            }
-            // Printed here rather than thrown so the output reads like kubectl's, without a second "Error:" prefix.
-            FileHandleOutput.standardError(text)
-            throw ExitCode.failure
-        }
-        if expectJSON, parsed == nil { throw ServerError(description: "the server's answer is not JSON") }
-        return parsed ?? .null
     }
 }

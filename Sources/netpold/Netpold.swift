@@ -9,36 +9,54 @@ struct Netpold: ParsableCommand {
         commandName: "netpold",
         abstract: "A network-policy decision service: may this pod reach that one, and which policy said so?",
         discussion: """
-            Start a server with `netpold serve`, load policies with `netpold apply -f DIR`, then ask
+            Start a server with `netpold serve`, load policies with `netpold apply -f DIR`, then ask \
             `netpold decide --from ns/pod --to 10.0.0.5 --port 443`.
+
+            Exit status: 0 on success, 1 on failure, 2 on a usage error; `decide` exits 0 when the \
+            connection is allowed, 1 when it is denied and 2 on any error.
             """,
         version: version,
         subcommands: [Serve.self, Migrate.self, Apply.self, Export.self, Decide.self])
-}
 
-/// `--server`, shared by the client commands.
-struct ServerOptions: ParsableArguments {
-    @Option(name: .long, help: "The netpold server to talk to.")
-    var server: String = "http://127.0.0.1:8080"
+    /// Exit statuses: scripts branch on `decide`'s (as on `kubectl auth can-i`), so an error must
+    /// never look like a denial; ArgumentParser's own 64 for usage errors becomes the usual 2.
+    enum Status {
+        static let usage: Int32 = 2
+        static let failure: Int32 = 1
+    }
 
-    @Option(name: .long, help: "A file holding the bearer token to send (or set NETPOLD_TOKEN).")
-    var tokenFile: String?
-
-    var base: String { server.hasSuffix("/") ? String(server.dropLast()) : server }
-
-    /// The Authorization header, when a token is configured.
-    func authorization() throws -> [(String, String)] {
-        var token: String?
-        if let tokenFile {
-            guard let text = FileLocator.read(tokenFile, fallback: "") else { throw ValidationError("cannot read \(tokenFile)") }
-            token = text
-        } else if let raw = getenv("NETPOLD_TOKEN") {
-            token = String(cString: raw)
+    static func main() {
+        let command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            finish(error, status: Status.usage, withUsage: true)
         }
-        guard let value = token?.trimmingCharacters(in: .whitespacesAndNewlinesLike), !value.isEmpty else { return [] }
-        return [("Authorization", "Bearer \(value)")]
+        do {
+            var command = command
+            try command.run()
+        } catch {
+            finish(error, status: command is Decide ? Decide.errorStatus : Status.failure, withUsage: false)
+        }
+        Glibc.exit(0)
+    }
+
+    /// Prints what `error` says and exits: help and version with 0, a deliberate `ExitCode` with its
+    /// own status, usage errors with 2, anything else with `status`.
+    static func finish(_ error: any Error, status: Int32, withUsage: Bool) -> Never {
+        if let code = error as? ExitCode { Glibc.exit(code.rawValue) }
+        if error is AlreadyReported { Glibc.exit(status) }
+        let code = exitCode(for: error)
+        if code == .success { exit(withError: error) }
+        fflush(nil)
+        // After parsing, the usage ArgumentParser would add is the root command's, not the one that ran.
+        FileHandleOutput.standardError(withUsage ? fullMessage(for: error) : "Error: " + message(for: error))
+        Glibc.exit(code == .validationFailure ? Status.usage : status)
     }
 }
+
+/// An error whose message has already been printed (the server's refusal, kubectl-style).
+struct AlreadyReported: Error {}
 
 extension String {
     /// Trims the characters in `set` from both ends.

@@ -67,6 +67,12 @@ extension Netpold {
         @Option(help: "On SIGTERM or SIGINT, seconds to let requests in flight finish before closing.")
         var shutdownGrace: Double = 10
 
+        @Option(help: "Imports and exports that run at once; more wait in line.")
+        var maxConcurrentImports: Int = 1
+
+        @Option(help: "Seconds an import or export waits in line before it is refused with 429.")
+        var importQueueTimeout: Double = 30
+
         func run() throws {
             guard let level = Logger.Level(rawValue: logLevel) else {
                 throw ValidationError("--log-level \(logLevel): use trace, debug, info, notice, warning, error or critical")
@@ -88,8 +94,14 @@ extension Netpold {
             sigaddset(&signals, SIGTERM)
             pthread_sigmask(SIG_BLOCK, &signals, nil)
 
+            try StartupCheck.ensureListenable(host: host, port: port)
+            // A start that fails after this point removes the files it created, as if it never ran.
+            let newFiles = StartupCheck.NewFiles(database: db, decisionLog: decisionLog)
+            var started = false
+            defer { if !started { newFiles.remove() } }
             let migrationList = try Migration.load(from: MigrationsLocator.find(migrations))
             let repository = try PolicyRepository(path: db, migrations: migrationList)
+            defer { if !started { repository.close() } }
             let service = try PolicyService(repository: repository)
             var options = RouterOptions()
             options.accessControl = AccessControl(
@@ -101,6 +113,10 @@ extension Netpold {
             }
             if let decisionLog { options.decisionRecorder = try FileDecisionRecorder(path: decisionLog) }
             options.openAPI = FileLocator.read(openapi, fallback: "openapi.yaml")
+            guard maxConcurrentImports >= 1 else { throw ValidationError("--max-concurrent-imports must be at least 1") }
+            guard importQueueTimeout >= 0 else { throw ValidationError("--import-queue-timeout must not be negative") }
+            options.heavyWork = HeavyWorkGate(
+                limit: maxConcurrentImports, timeout: .milliseconds(Int(importQueueTimeout * 1000)), lowersPriority: true)
             var apiLogger = Logger(label: "netpold.api")
             apiLogger.logLevel = level
             let router = Router(service: service, version: Netpold.version, options: options, logger: apiLogger)
@@ -111,6 +127,16 @@ extension Netpold {
             configuration.connectionLimit = connectionLimit
             configuration.connectionTimeoutSeconds = connectionTimeout
             if let threads { configuration.threads = threads }
+            let httpLogger = Logger(label: "netpold.http")
+            configuration.errorLog = { message in
+                // Clients that hang up or stall are routine on a busy server; anything else is not.
+                let routine = ["closed by remote", "incomplete request", "timed out", "TLS handshake", "Error receiving"]
+                if routine.contains(where: message.contains) {
+                    httpLogger.debug("\(message)")
+                } else {
+                    httpLogger.warning("\(message)")
+                }
+            }
             switch (tlsCert, tlsKey) {
             case (let cert?, let key?):
                 guard let certificate = FileLocator.read(cert, fallback: ""), let keyText = FileLocator.read(key, fallback: "") else {
@@ -121,7 +147,8 @@ extension Netpold {
             case (nil, nil): break
             default: throw ValidationError("--tls-cert and --tls-key go together")
             }
-            let server = try HTTPServer(configuration: configuration) { request in router.handle(request) }
+            let server = try HTTPServer(configuration: configuration, lane: Router.lane(for:)) { request in router.handle(request) }
+            started = true
             print("netpold \(Netpold.version) listening on \(server.url) (database \(db), revision \(service.current.revision))")
             fflush(nil)
             logger.info("ready", metadata: ["url": "\(server.url)", "db": "\(db)"])
@@ -130,6 +157,13 @@ extension Netpold {
             sigwait(&signals, &received)
             logger.info("stopping on signal \(received): finishing requests in flight")
             server.stop(graceSeconds: shutdownGrace)
+            let unfinished = server.unfinishedBackgroundWork
+            guard unfinished == 0 else {
+                // Closing the database under a running transaction would be worse than leaving it to
+                // SQLite's recovery: what did not commit is rolled back on the next start.
+                logger.warning("stopped with \(unfinished) request(s) still running after --shutdown-grace; exiting without closing the database")
+                return
+            }
             repository.close()
             logger.info("stopped; database closed")
         }

@@ -2,7 +2,14 @@ import Glibc
 import PolicyCore
 import Testing
 
-let seedDirectory = repositoryRoot + "/../shared/seed/examples"
+let examplesDirectory = repositoryRoot + "/examples"
+
+/// An example shipped in `examples/`; a missing or empty file fails the test rather than importing nothing.
+func example(_ name: String) throws -> String {
+    let text = readFile(examplesDirectory + "/" + name)
+    try #require(!text.isEmpty, "examples/\(name) is missing or empty")
+    return text
+}
 
 @Suite struct BundleRoutesTests {
     @Test func importReportsEachObjectAndCreatesNamespacesFirst() throws {
@@ -82,9 +89,9 @@ let seedDirectory = repositoryRoot + "/../shared/seed/examples"
     @Test func theNamespaceParameterFillsDocumentsThatNameNone() throws {
         let api = try APIHarness()
         api.send("POST", "/api/v1/namespaces", namespaceX)
-        let response = api.importYAML(readFile(seedDirectory + "/default-deny.yaml"), extra: "&namespace=x")
+        let response = api.importYAML(try example("deny-ingress.yaml"), extra: "&namespace=x")
         #expect(response.status == 200)
-        #expect(api.send("GET", "/apis/networking.k8s.io/v1/namespaces/x/networkpolicies/default-deny").status == 200)
+        #expect(api.send("GET", "/apis/networking.k8s.io/v1/namespaces/x/networkpolicies/deny-ingress").status == 200)
     }
 
     @Test func jsonListsImportLikeYAMLStreams() throws {
@@ -116,27 +123,32 @@ let seedDirectory = repositoryRoot + "/../shared/seed/examples"
         }
     }
 
-    @Test(arguments: ["allow-external.yaml", "backend-access.yaml", "default-deny.yaml", "freeforall-namespace.yaml"])
-    func seedExamplesImport(file: String) throws {
+    @Test(arguments: [
+        "deny-ingress.yaml", "backend-from-frontend.yaml", "web-from-anywhere.yaml", "sandbox-namespace.yaml",
+        "legacy-allow-trusted.yaml", "legacy-deny-egress.yaml",
+    ])
+    func theShippedExamplesImport(file: String) throws {
         let api = try APIHarness()
-        api.send("POST", "/api/v1/namespaces", #"{"metadata":{"name":"default"}}"#)
-        let response = api.importYAML(readFile(seedDirectory + "/" + file))
+        #expect(api.importYAML(try example("pods.yaml")).status == 200)
+        let response = api.importYAML(try example(file), extra: "&namespace=shop")
         #expect(response.status == 200, "\(response.text)")
+        #expect(response.json["results"]?.arrayValue?.isEmpty == false)
     }
 
-    @Test func theSeedIntraNamespaceExampleIsRejectedWithASuggestionAndImportsOnceFixed() throws {
+    @Test func theGuidesIntraNamespaceExampleIsRejectedWithASuggestionAndImportsOnceFixed() throws {
         let api = try APIHarness()
-        api.importYAML(readFile(seedDirectory + "/freeforall-namespace.yaml"))
-        let original = readFile(seedDirectory + "/intra-namespace-policy.yaml")
+        #expect(api.importYAML(try example("sandbox-namespace.yaml")).status == 200)
+        let original = try example("sandbox-allow-typo.yaml")
         #expect(original.contains("NamespaceSelector"))
         let rejected = api.importYAML(original)
         #expect(rejected.status == 422)
         let message = rejected.json["message"]?.stringValue ?? ""
         #expect(message.contains("NamespaceSelector"))
         #expect(message.contains("did you mean namespaceSelector?"))
-        #expect(message.contains("line 10"))
+        #expect(message.contains("line 12"))
         let fixed = original.replacingOccurrences(of: "NamespaceSelector", with: "namespaceSelector")
-        #expect(api.importYAML(fixed).status == 200)
+            .replacingOccurrences(of: "podSelector:\n", with: "podSelector: {}\n")
+        #expect(api.importYAML(fixed).status == 200, "\(api.importYAML(fixed).text)")
     }
 
     @Test func aRestartKeepsEveryObject() throws {

@@ -44,25 +44,25 @@ import Testing
         #expect(response.json["message"]?.stringValue?.contains("tiers are not supported yet") == true)
     }
 
-    @Test func theSeedGuidesCalicoPoliciesImportAndNameWhatTheyBecame() throws {
+    @Test func theGuidesCalicoPoliciesImportAndNameWhatTheyBecame() throws {
         let api = try APIHarness()
-        let bundle = readFile(seedDirectory + "/trusted-namespace.yaml") + "\n---\n" + readFile(seedDirectory + "/default-deny-egress.yaml")
+        let bundle = try example("legacy-allow-trusted.yaml") + "\n---\n" + (try example("legacy-deny-egress.yaml"))
         let response = api.importYAML(bundle)
         #expect(response.status == 200, "\(response.text)")
         let results = response.json["results"]?.arrayValue ?? []
         #expect(results.map { $0["kind"] } == [.string("GlobalNetworkPolicy"), .string("GlobalNetworkPolicy")])
         #expect(results.allSatisfy { $0["convertedFrom"] == .string("policy (v1)") })
-        let stored = api.send("GET", "/apis/projectcalico.org/v3/globalnetworkpolicies/trusted-namespace").json
+        let stored = api.send("GET", "/apis/projectcalico.org/v3/globalnetworkpolicies/legacy-allow-trusted").json
         #expect(stored["spec"]?["egress"]?.arrayValue?[0]["source"]?["selector"] == .string("projectcalico.org/namespace == 'trusted'"))
 
         api.importYAML("apiVersion: v1\nkind: Namespace\nmetadata: {name: trusted}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: default}\n")
         api.send("POST", "/api/v1/namespaces/trusted/pods", podJSON("app", namespace: "trusted", ip: "10.0.0.1"))
         api.send("POST", "/api/v1/namespaces/default/pods", podJSON("app", namespace: "default", ip: "10.0.0.2"))
-        let trusted = api.send("GET", "/v1/decide?from=trusted/app&to=8.8.8.8&port=53&protocol=UDP").json
+        let trusted = api.send("GET", "/v1/decide?from=trusted/app&to=192.0.2.10&port=5432").json
         #expect(trusted["allowed"] == .bool(true))
         #expect(trusted["egress"]?["policy"]?["kind"] == .string("GlobalNetworkPolicy"))
-        #expect(trusted["egress"]?["policies"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["trusted-namespace", "default-deny-egress"])
-        #expect(api.send("GET", "/v1/decide?from=default/app&to=8.8.8.8&port=53&protocol=UDP").json["allowed"] == .bool(false))
+        #expect(trusted["egress"]?["policies"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["legacy-allow-trusted", "legacy-deny-egress"])
+        #expect(api.send("GET", "/v1/decide?from=default/app&to=192.0.2.10&port=5432").json["allowed"] == .bool(false))
         #expect(api.send("GET", "/v1/decide?from=default/app&to=1.1.1.1&port=443").json["allowed"] == .bool(false))
 
         // An export re-imports unchanged, Calico objects included.

@@ -115,11 +115,43 @@ import Testing
         let api = try APIHarness()
         api.send("POST", "/api/v1/namespaces", namespaceX)
         api.send("POST", "/api/v1/namespaces/x/pods", podJSON("a", ip: "10.0.0.1"))
+        api.send("POST", "/api/v1/namespaces/x/pods", podJSON("b", ip: "10.0.0.2"))
         api.send("POST", "/apis/networking.k8s.io/v1/namespaces/x/networkpolicies", denyAllIngress)
-        #expect(api.send("DELETE", "/api/v1/namespaces/x").status == 200)
+        let deleted = api.send("DELETE", "/api/v1/namespaces/x")
+        #expect(deleted.status == 200)
+        // What went is counted per resource, in a success Status as Kubernetes answers immediate deletes.
+        #expect(deleted.json["kind"] == .string("Status"))
+        #expect(deleted.json["status"] == .string("Success"))
+        #expect(deleted.json["details"]?["name"] == .string("x"))
+        #expect(deleted.json["details"]?["kind"] == .string("namespaces"))
+        let counts = (deleted.json["details"]?["causes"]?.arrayValue ?? []).map {
+            "\($0["field"]?.stringValue ?? ""): \($0["message"]?.stringValue ?? "")"
+        }
+        #expect(counts == ["namespaces: 1 deleted", "pods: 2 deleted", "networkpolicies.networking.k8s.io: 1 deleted"])
+        #expect(deleted.json["message"] == .string("namespace \"x\" deleted with 2 pods, 1 networkpolicies.networking.k8s.io"))
+        #expect(deleted.json["metadata"]?["resourceVersion"] == .string("5"))
         #expect(api.send("GET", "/api/v1/pods").json["items"] == .array([]))
         #expect(api.send("GET", "/apis/networking.k8s.io/v1/networkpolicies").json["items"] == .array([]))
         #expect(api.send("GET", "/v1/decide?from=x/a&to=8.8.8.8&port=80").status == 404)
+    }
+
+    @Test func deletingAnEmptyNamespaceSaysSo() throws {
+        let api = try APIHarness()
+        api.send("POST", "/api/v1/namespaces", namespaceX)
+        let deleted = api.send("DELETE", "/api/v1/namespaces/x")
+        #expect(deleted.json["message"] == .string("namespace \"x\" deleted (it was empty)"))
+        #expect(deleted.json["details"]?["causes"]?.arrayValue?.count == 1)
+        #expect(api.send("DELETE", "/api/v1/namespaces/x").status == 404)
+    }
+
+    @Test func deletingAPodAnswersWithThePod() throws {
+        let api = try APIHarness()
+        api.send("POST", "/api/v1/namespaces", namespaceX)
+        api.send("POST", "/api/v1/namespaces/x/pods", podJSON("a", ip: "10.0.0.1"))
+        let deleted = api.send("DELETE", "/api/v1/namespaces/x/pods/a")
+        #expect(deleted.status == 200)
+        #expect(deleted.json["kind"] == .string("Pod"))
+        #expect(deleted.json["metadata"]?["name"] == .string("a"))
     }
 
     @Test func unknownRoutesAndMethodsAreStatuses() throws {

@@ -1,3 +1,4 @@
+import Logging
 import MicroHTTP
 import PolicyCore
 import PolicyStore
@@ -26,9 +27,44 @@ extension Router {
             let expected = try expectedResourceVersion(object.body)
             let (record, created) = try service.replace(object, expectedResourceVersion: expected)
             return .json(record.body, status: created ? 201 : 200)
-        case "DELETE": return .json(try service.delete(key).body)
+        case "DELETE":
+            let deletion = try service.delete(key)
+            guard kind == .namespace else { return .json(deletion.record.body) }
+            let status = Self.namespaceDeleted(deletion)
+            // The request line alone would not say that a namespace took its contents with it.
+            logger.info("\(status["message"]?.stringValue ?? "")", metadata: ["revision": "\(deletion.revision)"])
+            return .json(status)
         default: throw APIError.methodNotAllowed(request.method, request.path)
         }
+    }
+
+    /// The answer to deleting a namespace: a Kubernetes success `Status` (what the API server answers
+    /// for an object it deletes at once), whose causes count what went with the namespace, by resource.
+    static func namespaceDeleted(_ deletion: PolicyService.Deletion) -> JSONValue {
+        let metadata = deletion.record.body["metadata"]
+        let name = metadata?["name"]?.stringValue ?? ""
+        var counted: [(resource: String, count: Int)] = [("namespaces", 1)]
+        for kind in ResourceKind.allCases.sorted() {
+            guard let count = deletion.contents[kind], count > 0 else { continue }
+            counted.append((kind.group.isEmpty ? kind.plural : "\(kind.plural).\(kind.group)", count))
+        }
+        let inside = counted.dropFirst().map { "\($0.count) \($0.resource)" }
+        var details: [String: JSONValue] = [
+            "name": .string(name), "kind": .string("namespaces"),
+            "causes": .array(
+                counted.map {
+                    .object(["reason": .string("Deleted"), "field": .string($0.resource), "message": .string("\($0.count) deleted")])
+                }),
+        ]
+        if let uid = metadata?["uid"]?.stringValue { details["uid"] = .string(uid) }
+        return .object([
+            "kind": .string("Status"), "apiVersion": .string("v1"),
+            "metadata": .object(["resourceVersion": .string(String(deletion.revision))]),
+            "status": .string("Success"), "code": .integer(200),
+            "message": .string(
+                "namespace \"\(name)\" deleted" + (inside.isEmpty ? " (it was empty)" : " with \(inside.joined(separator: ", "))")),
+            "details": .object(details),
+        ])
     }
 
     /// Decodes and validates a write body; the path's namespace and name win, and a body naming others is refused.

@@ -46,7 +46,7 @@ public final class PolicyService: Sendable {
 
     /// Runs a write transaction and, if it committed, publishes the new compiled set before returning.
     private func commit<T: Sendable>(
-        dryRun: Bool = false, _ body: (inout WriteTransaction, inout [SnapshotChange]) throws -> T
+        dryRun: Bool = false, _ body: (inout sending WriteTransaction, inout [SnapshotChange]) throws -> T
     ) throws -> (revision: Int64, result: T) {
         try writer.withLock { snapshot in
             var changes: [SnapshotChange] = []
@@ -80,7 +80,7 @@ public final class PolicyService: Sendable {
         }
     }
 
-    private func requireNamespace(_ namespace: String, in transaction: WriteTransaction, alsoPending pending: Set<String> = [])
+    private func requireNamespace(_ namespace: String, in transaction: borrowing WriteTransaction, alsoPending pending: Set<String> = [])
         throws
     {
         if pending.contains(namespace) { return }
@@ -120,19 +120,33 @@ public final class PolicyService: Sendable {
         }.result
     }
 
-    /// Deletes an object (a namespace with everything in it) and returns it as it was.
-    public func delete(_ key: ObjectKey) throws -> StoredRecord {
-        try commit { transaction, changes in
+    /// What a delete removed: the object as it was and, for a namespace, how many objects of each
+    /// kind went with it.
+    public struct Deletion: Sendable {
+        public let record: StoredRecord
+        public let contents: [ResourceKind: Int]
+        /// The store revision the delete committed.
+        public let revision: Int64
+    }
+
+    /// Deletes an object (a namespace with everything in it).
+    public func delete(_ key: ObjectKey) throws -> Deletion {
+        let (revision, (record, contents)) = try commit { transaction, changes in
             guard let existing = try transaction.get(key) else {
                 throw APIError.notFound(key.kind.plural, key.name, kind: key.kind.kind)
             }
+            var contents: [ResourceKind: Int] = [:]
             if key.kind == .namespace {
-                for inner in try transaction.keys(inNamespace: key.name) { try transaction.delete(inner) }
+                for inner in try transaction.keys(inNamespace: key.name) {
+                    try transaction.delete(inner)
+                    contents[inner.kind, default: 0] += 1
+                }
             }
             try transaction.delete(key)
             changes.append(.remove(key))
-            return existing
-        }.result
+            return (existing, contents)
+        }
+        return Deletion(record: record, contents: contents, revision: revision)
     }
 
     /// Applies a validated bundle in one transaction.
