@@ -13,7 +13,7 @@ let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package
 
 let package = Package(
     name: "netpold",
-    platforms: [.macOS(.v15)],
+    // No `platforms:`: netpold builds and runs on Linux only (the sources import Glibc unguarded).
     products: [.executable(name: "netpold", targets: ["netpold"])],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -39,7 +39,7 @@ let package = Package(
             dependencies: ["PolicyAPI", "PolicyCore", "PolicyStore", "MicroHTTP", argumentParser, logging],
             swiftSettings: swiftSettings),
         .executableTarget(
-            name: "netpold-bench", dependencies: ["PolicyCore", "PolicyAPI", "PolicyStore", "MicroHTTP", logging], swiftSettings: swiftSettings),
+            name: "netpold-bench", dependencies: ["PolicyCore", "PolicyAPI", "PolicyStore", "MicroHTTP", argumentParser, logging], swiftSettings: swiftSettings),
         .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore"], swiftSettings: swiftSettings),
         .testTarget(name: "PolicyStoreTests", dependencies: ["PolicyStore", "PolicyCore"], swiftSettings: swiftSettings),
         .testTarget(

@@ -30,15 +30,13 @@ trap cleanup EXIT
 gcc -O2 -o "$work/baseline" bench/baseline.c $(pkg-config --cflags --libs libmicrohttpd)
 BIN=.build/release
 
-start_server() { # $1 = name; prints the URL
-    "$BIN/netpold" serve --db "$work/$1.db" --port 0 --max-body-bytes $((1 << 30)) --log-level warning >"$work/$1.out" 2>"$work/$1.err" &
-    echo $! >"$work/$1.pid"
-    for _ in $(seq 1 200); do
-        url=$(grep -oE "http://[0-9.]+:[0-9]+" "$work/$1.out" | head -1 || true)
-        [ -n "$url" ] && { echo "$url"; return; }
-        sleep 0.05
-    done
-    echo "server $1 did not start" >&2; cat "$work/$1.err" >&2; exit 1
+. scripts/lib.sh
+start_server() { # $1 = name; sets $url, and $work/$1.pid for the cleanup
+    mkdir -p "$work/$1"
+    local started=0
+    netpold_start "$work/$1" "$BIN/netpold" serve --db "$work/$1.db" --port 0 --max-body-bytes $((1 << 30)) --log-level warning >&2 || started=$?
+    echo "$server" >"$work/$1.pid"
+    [ "$started" = 0 ] || exit 1
 }
 seconds_of() { python3 -c "import sys; print(f'{float(sys.argv[1]):.2f}')" "$1"; }
 import_time() { # $1 url, $2 file, $3 content type
@@ -57,16 +55,16 @@ echo "2/6 import of a 10,000-object bundle (YAML, then JSON)..." >&2
 SMALL="--namespaces 10 --pods 899 --policies 1000"   # 10 + 8,990 + 1,000 = 10,000 objects
 "$BIN/netpold-bench" generate $SMALL --format yaml >"$work/small.yaml"
 "$BIN/netpold-bench" generate $SMALL --format json >"$work/small.json"
-url=$(start_server yaml)
+start_server yaml
 read -r code yaml_time < <(import_time "$url" "$work/small.yaml" application/yaml)
 [ "$code" = 200 ] || { echo "YAML import failed: $code $(head -c 300 "$work/import.json")" >&2; exit 1; }
-url=$(start_server json)
+start_server json
 read -r code json_time < <(import_time "$url" "$work/small.json" application/json)
 [ "$code" = 200 ] || { echo "JSON import failed: $code $(head -c 300 "$work/import.json")" >&2; exit 1; }
 
 echo "3/6 loading the full cluster into a server..." >&2
 "$BIN/netpold-bench" generate $SIZES --format json >"$work/big.json"
-url=$(start_server big)
+start_server big
 read -r code big_time < <(import_time "$url" "$work/big.json" application/json)
 [ "$code" = 200 ] || { echo "cluster import failed: $code $(head -c 300 "$work/import.json")" >&2; exit 1; }
 rss_kb=$(grep VmRSS "/proc/$(cat "$work/big.pid")/status" | awk '{print $2}')

@@ -62,8 +62,9 @@ final class BackgroundRequests: Sendable {
     var count: Int { running.withLock { $0.count } }
     var handlersExecuting: Int { executing.load(ordering: .relaxed) }
 
-    /// Runs `handler` on a new thread and delivers its response.
-    func start(_ answer: BackgroundAnswer, request: HTTPRequest, handler: @escaping HTTPHandler) {
+    /// Runs `handler` on a new thread and delivers its response; delivers `ifNoThread` when no
+    /// thread can be started.
+    func start(_ answer: BackgroundAnswer, request: HTTPRequest, handler: @escaping HTTPHandler, ifNoThread: HTTPResponse) {
         let key = ObjectIdentifier(answer)
         running.withLock { $0[key] = answer }
         executing.add(1, ordering: .relaxed)
@@ -76,8 +77,7 @@ final class BackgroundRequests: Sendable {
         if !started {
             executing.subtract(1, ordering: .relaxed)
             running.withLock { $0[key] = nil }
-            answer.deliver(
-                HTTPResponse(status: 503, headers: [("Retry-After", "1")], body: Array("cannot start a thread\n".utf8)))
+            answer.deliver(ifNoThread)
         }
     }
 

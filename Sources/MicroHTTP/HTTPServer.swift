@@ -10,37 +10,6 @@ public struct HTTPServerError: Error, CustomStringConvertible {
     public let description: String
 }
 
-/// Limits and threading of an ``HTTPServer``.
-public struct HTTPServerConfiguration: Sendable {
-    /// The address to listen on, IPv4 or IPv6 literal (`127.0.0.1`, `::1`, `0.0.0.0`).
-    public var host: String = "127.0.0.1"
-    /// The port; 0 lets the kernel choose.
-    public var port: UInt16 = 8080
-    /// Worker threads, each with its own epoll loop. Twice the cores (at least 4): a write blocks its
-    /// thread in fsync for about a millisecond, and with only one thread per core decisions on the
-    /// same thread's connections would wait for it (measured: 13 % fewer decisions under 500
-    /// writes/s with 2 threads, none with 4).
-    public var threads: Int = max(4, 2 * Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-    /// The largest request body accepted; larger ones get 413 before they are buffered.
-    public var maxBodyBytes: Int = 64 << 20
-    /// Concurrent connections before new ones are refused.
-    public var connectionLimit: Int = 1024
-    /// Seconds an idle connection is kept.
-    public var connectionTimeoutSeconds: Int = 30
-    /// Per-connection header memory. 16 KiB because libmicrohttpd clears the whole pool per request.
-    public var connectionMemoryLimit: Int = 16 << 10
-    /// Background requests (see ``HTTPLane``) running at once before new ones get 503.
-    public var maxBackgroundRequests: Int = 256
-    /// Receives libmicrohttpd's own error messages (a client that hung up mid-request, a TLS
-    /// handshake that failed); nil keeps it silent.
-    public var errorLog: (@Sendable (String) -> Void)?
-    /// PEM private key and certificate: when both are set the server speaks HTTPS only.
-    public var tlsKeyPEM: String?
-    public var tlsCertificatePEM: String?
-
-    public init() {}
-}
-
 /// An HTTP/1.1 server on libmicrohttpd, answering every request through one ``HTTPHandler``.
 ///
 /// The server runs on its own threads from `init` until ``stop()`` (or deinit).
@@ -49,18 +18,6 @@ public final class HTTPServer: Sendable {
     public let port: UInt16
     /// The address listened on.
     public let host: String
-
-    /// The daemon pointer, written once in `init`; `stop` swaps it out under the lock so
-    /// libmicrohttpd's stop runs once.
-    private final class DaemonHandle: Sendable {
-        let daemon: Mutex<DaemonPointer>
-        init(_ daemon: OpaquePointer) { self.daemon = Mutex(DaemonPointer(value: daemon)) }
-    }
-
-    /// libmicrohttpd's daemon handle: its functions used here are safe from any thread.
-    struct DaemonPointer: @unchecked Sendable {
-        var value: OpaquePointer?
-    }
 
     private let handle: DaemonHandle
     /// Retained for the daemon's lifetime; the C side holds it as `cls`.
@@ -71,39 +28,13 @@ public final class HTTPServer: Sendable {
     /// True when serving HTTPS.
     public let isTLS: Bool
 
-    /// `@unchecked Sendable`: the buffers are written once in `init`, only read by libmicrohttpd,
-    /// and freed once in `deinit`.
-    private final class DaemonMemory: @unchecked Sendable {
-        let key: UnsafeMutablePointer<CChar>?
-        let certificate: UnsafeMutablePointer<CChar>?
-        let logTarget: UnsafeMutablePointer<netpold_log_target>?
-        init(key: String?, certificate: String?, logContext: UnsafeMutableRawPointer?) {
-            self.key = key.flatMap { strdup($0) }
-            self.certificate = certificate.flatMap { strdup($0) }
-            if let logContext {
-                logTarget = .allocate(capacity: 1)
-                logTarget?.initialize(to: netpold_log_target(sink: forwardLog, context: logContext))
-            } else {
-                logTarget = nil
-            }
-        }
-        deinit {
-            free(key)
-            free(certificate)
-            logTarget?.deallocate()
-        }
-    }
-
     /// Starts listening.
     /// - Throws: ``HTTPServerError`` when the address is not a literal IP or the port cannot be bound.
     public init(
         configuration: HTTPServerConfiguration, lane: @escaping HTTPLaneSelector = { _ in .inline },
         handler: @escaping HTTPHandler
     ) throws {
-        let context = Unmanaged.passRetained(
-            ServerContext(
-                handler: handler, lane: lane, maxBodyBytes: configuration.maxBodyBytes,
-                maxBackgroundRequests: configuration.maxBackgroundRequests, errorLog: configuration.errorLog))
+        let context = Unmanaged.passRetained(ServerContext(configuration: configuration, handler: handler, lane: lane))
         var storage = sockaddr_storage()
         let isIPv6 = configuration.host.contains(":")
         let parsed: Bool = withUnsafeMutablePointer(to: &storage) { raw in
@@ -161,7 +92,8 @@ public final class HTTPServer: Sendable {
     /// Stops accepting and closes the listening socket; waits up to `graceSeconds` for requests in
     /// flight (answers sent meanwhile close their connection), then closes every connection, idle
     /// keep-alive ones included, and joins the worker threads. Background requests still running
-    /// then are answered 503 and left to finish on their own threads (see ``unfinishedBackgroundWork``).
+    /// then are answered ``HTTPServerResponses/shuttingDown`` and left to finish on their own
+    /// threads (see ``unfinishedBackgroundWork``).
     public func stop(graceSeconds: Double = 0) {
         let daemon = handle.daemon.withLock { daemon in
             defer { daemon.value = nil }
@@ -179,7 +111,7 @@ public final class HTTPServer: Sendable {
             usleep(5_000)
         }
         // libmicrohttpd must not stop with a connection suspended: answer the ones still waiting.
-        if context.background.abandonAll(with: shuttingDown) > 0 {
+        if context.background.abandonAll(with: context.responses.shuttingDown) > 0 {
             let sendDeadline = ContinuousClock.now + .seconds(1)
             while context.requestsInFlight.load(ordering: .relaxed) > 0, ContinuousClock.now < sendDeadline {
                 usleep(5_000)
@@ -195,18 +127,4 @@ public final class HTTPServer: Sendable {
         stop()
         context.release()
     }
-}
-
-/// The answer to a background request still running when the daemon must stop.
-private let shuttingDown = HTTPResponse(
-    status: 503, headers: [("Content-Type", "text/plain"), ("Retry-After", "5"), ("Connection", "close")],
-    body: Array("the server is shutting down; the request may still complete\n".utf8))
-
-/// Hands one formatted libmicrohttpd message to the configured ``HTTPServerConfiguration/errorLog``.
-private let forwardLog: netpold_log_sink = { context, message in
-    guard let context, let message else { return }
-    let server = Unmanaged<ServerContext>.fromOpaque(context).takeUnretainedValue()
-    var text = String(cString: message)
-    while text.last == "\n" { text.removeLast() }
-    server.errorLog?(text)
 }

@@ -1,12 +1,13 @@
-internal import CMicroHTTPD
 import Synchronization
 
-/// What the C callbacks need: the handler, the limits, and whether the server is shutting down.
+/// What the C callbacks need: the handler, the limits, the server's own answers, and whether the
+/// server is shutting down.
 final class ServerContext: Sendable {
     let handler: HTTPHandler
     let lane: HTTPLaneSelector
     let maxBodyBytes: Int
     let maxBackgroundRequests: Int
+    let responses: HTTPServerResponses
     let errorLog: (@Sendable (String) -> Void)?
     /// Set on shutdown: answers then close their connection so clients do not reuse it.
     let draining = Atomic<Bool>(false)
@@ -16,153 +17,12 @@ final class ServerContext: Sendable {
     /// Answers being computed off the event loop, with their suspended connections.
     let background = BackgroundRequests()
 
-    init(
-        handler: @escaping HTTPHandler, lane: @escaping HTTPLaneSelector, maxBodyBytes: Int, maxBackgroundRequests: Int,
-        errorLog: (@Sendable (String) -> Void)?
-    ) {
+    init(configuration: HTTPServerConfiguration, handler: @escaping HTTPHandler, lane: @escaping HTTPLaneSelector) {
         self.handler = handler
-        self.errorLog = errorLog
         self.lane = lane
-        self.maxBodyBytes = maxBodyBytes
-        self.maxBackgroundRequests = maxBackgroundRequests
-    }
-}
-
-/// Per-request state kept in libmicrohttpd's `con_cls` slot between handler calls.
-///
-/// Only one worker thread touches a given connection at a time; the one field a background
-/// thread writes, `answer`, is behind its own lock.
-final class RequestState {
-    var body: [UInt8] = []
-    var tooLarge = false
-    /// Set when the request went to a background thread; its response arrives here.
-    var answer: BackgroundAnswer?
-}
-
-/// Reads one header or query pair into a Swift dictionary passed through `cls`; header names are
-/// lower-cased here, once, so lookups need no case folding.
-private let collectPair: MHD_KeyValueIterator = { cls, kind, key, value in
-    guard let cls, let key else { return .YES }
-    let target = cls.assumingMemoryBound(to: [String: String].self)
-    var name = String(cString: key)
-    if kind == .HEADER_KIND, name.utf8.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) { name = name.lowercased() }
-    target.pointee[name] = value.map { String(cString: $0) } ?? ""
-    return .YES
-}
-
-private func collect(_ connection: OpaquePointer?, _ kind: MHD_ValueKind) -> [String: String] {
-    var pairs: [String: String] = [:]
-    withUnsafeMutablePointer(to: &pairs) { pointer in
-        _ = MHD_get_connection_values(connection, kind, collectPair, pointer)
-    }
-    return pairs
-}
-
-private func send(_ response: HTTPResponse, on connection: OpaquePointer?) -> MHD_Result {
-    let mhdResponse = response.body.withUnsafeBytes { bytes in
-        MHD_create_response_from_buffer(
-            bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
-    }
-    guard let mhdResponse else { return .NO }
-    for header in response.headers {
-        _ = MHD_add_response_header(mhdResponse, header.name, header.value)
-    }
-    let result = MHD_queue_response(connection, UInt32(response.status), mhdResponse)
-    MHD_destroy_response(mhdResponse)
-    return result
-}
-
-private let payloadTooLarge = HTTPResponse(
-    status: 413, contentType: "application/json",
-    body: Array(
-        #"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"request body is larger than the server's limit","reason":"RequestEntityTooLarge","code":413}"#
-            .utf8))
-
-/// The access handler. libmicrohttpd calls it once with empty state, once per body chunk,
-/// and once more when the body is complete; we answer only on that last call so keep-alive survives.
-/// A request for the background lane suspends its connection there; the thread that computes its
-/// answer resumes it, and libmicrohttpd calls the handler once more to send it.
-let accessHandler: MHD_AccessHandlerCallback = {
-    cls, connection, url, method, _, uploadData, uploadDataSize, conCls in
-    guard let cls, let conCls, let uploadDataSize else { return .NO }
-    /// `cls` is the `Unmanaged<ServerContext>` retained by `HTTPServer` for the daemon's whole life.
-    let context = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
-
-    guard let stateRaw = conCls.pointee else {
-        let state = RequestState()
-        if let declared = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length"),
-            let length = Int(String(cString: declared)), length > context.maxBodyBytes
-        {
-            state.tooLarge = true
-        }
-        /// Retained here, released exactly once in `requestCompleted`, which libmicrohttpd always calls.
-        conCls.pointee = Unmanaged.passRetained(state).toOpaque()
-        context.requestsInFlight.add(1, ordering: .relaxed)
-        if state.tooLarge {
-            // Refuse before reading the body; libmicrohttpd then closes the connection.
-            return send(payloadTooLarge, on: connection)
-        }
-        return .YES
-    }
-    let state = Unmanaged<RequestState>.fromOpaque(stateRaw).takeUnretainedValue()
-
-    if uploadDataSize.pointee > 0 {
-        let count = uploadDataSize.pointee
-        if !state.tooLarge, let uploadData {
-            if state.body.count + count > context.maxBodyBytes {
-                state.tooLarge = true
-                state.body = []
-            } else {
-                uploadData.withMemoryRebound(to: UInt8.self, capacity: count) { bytes in
-                    state.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
-                }
-            }
-        }
-        uploadDataSize.pointee = 0
-        return .YES
-    }
-    if state.tooLarge { return send(payloadTooLarge, on: connection) }
-    if let answer = state.answer {
-        // Called again after a background thread resumed the connection.
-        guard var response = answer.take() else { return .YES }
-        if context.draining.load(ordering: .relaxed) { response.headers.append(("Connection", "close")) }
-        return send(response, on: connection)
-    }
-
-    let request = HTTPRequest(
-        method: method.map { String(cString: $0) } ?? "GET",
-        path: url.map { String(cString: $0) } ?? "/",
-        query: collect(connection, .GET_ARGUMENT_KIND),
-        lowercasedHeaders: collect(connection, .HEADER_KIND),
-        body: state.body)
-    state.body = []
-    if context.lane(request) == .background, let connection {
-        guard context.background.count < context.maxBackgroundRequests else {
-            return send(busy, on: connection)
-        }
-        let answer = BackgroundAnswer(SuspendedConnection(connection))
-        state.answer = answer
-        MHD_suspend_connection(connection)
-        context.background.start(answer, request: request, handler: context.handler)
-        return .YES
-    }
-    var response = context.handler(request)
-    if context.draining.load(ordering: .relaxed) { response.headers.append(("Connection", "close")) }
-    return send(response, on: connection)
-}
-
-private let busy = HTTPResponse(
-    status: 503, headers: [("Content-Type", "application/json"), ("Retry-After", "1")],
-    body: Array(
-        #"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"too many requests are being processed; try again","reason":"ServiceUnavailable","code":503}"#
-            .utf8))
-
-/// Releases the per-request state, also for requests the client aborted.
-let requestCompleted: MHD_RequestCompletedCallback = { cls, _, conCls, _ in
-    guard let conCls, let raw = conCls.pointee else { return }
-    Unmanaged<RequestState>.fromOpaque(raw).release()
-    conCls.pointee = nil
-    if let cls {
-        Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue().requestsInFlight.subtract(1, ordering: .relaxed)
+        maxBodyBytes = configuration.maxBodyBytes
+        maxBackgroundRequests = configuration.maxBackgroundRequests
+        responses = configuration.responses
+        errorLog = configuration.errorLog
     }
 }

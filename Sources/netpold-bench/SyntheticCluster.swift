@@ -1,17 +1,5 @@
 import PolicyCore
 
-/// A deterministic random source, so every run benchmarks the same cluster.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Builds a cluster shaped like a real one, as the documents users import: teams of namespaces,
 /// apps with tiers and named ports, 80 % Kubernetes NetworkPolicies and 20 % Calico policies
 /// (a tenth of those global) with selectors, ports, ranges, named ports and CIDRs.
@@ -163,5 +151,25 @@ struct SyntheticCluster {
             }
         }
     }
-}
 
+    /// `count` of ``questions(count:)`` as `/v1/decide` request bodies, one JSON object each.
+    func requestLines(count: Int) -> [String] {
+        var lines: [String] = []
+        for question in questions(count: count) {
+            func endpoint(_ endpoint: Endpoint) -> JSONValue {
+                switch endpoint {
+                case .pod(let namespace, let name): return .object(["namespace": .string(namespace), "pod": .string(name)])
+                case .address(let address): return .object(["ip": .string(address.description)])
+                case .workload(let namespace, let labels, _): return .object(["namespace": .string(namespace), "labels": .stringMap(labels)])
+                }
+            }
+            var body: [String: JSONValue] = [
+                "source": endpoint(question.source), "destination": endpoint(question.destination),
+                "protocol": .string(question.protocol.rawValue),
+            ]
+            if let port = question.port { body["port"] = .integer(Int64(port)) }
+            lines.append(JSONWriter.string(.object(body)))
+        }
+        return lines
+    }
+}

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Glibc
 import MicroHTTP
 import PolicyCore
 
@@ -52,7 +51,7 @@ extension Netpold {
                 files += count
                 return text
             }.joined(separator: "\n---\n")
-            if files > 1 { FileHandleOutput.standardError("read \(files) files (\(bundle.utf8.count / 1024) KiB); sending one bundle...") }
+            if files > 1 { StandardError.writeLine("read \(files) files (\(bundle.utf8.count / 1024) KiB); sending one bundle...") }
             var query = "mode=\(mode.rawValue)"
             if let namespace { query += "&namespace=\(namespace)" }
             if dryRun { query += "&dryRun=true" }
@@ -74,7 +73,7 @@ extension Netpold {
                 let summary = ["created", "updated", "unchanged", "deleted"].compactMap { action in
                     tally[action].map { "\($0) \(action)" }
                 }
-                FileHandleOutput.standardError(
+                StandardError.writeLine(
                     "\(results.count) objects: \(summary.joined(separator: ", ")) at revision \(document["revision"]?.integerValue ?? 0)\(suffix)")
             }
         }
@@ -93,73 +92,5 @@ extension Netpold {
             if !dryRun { text += "\n  Try --dry-run first to see what replace would delete." }
             return text
         }
-    }
-
-    struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Print the whole store as a YAML bundle (or a JSON List).",
-            usage: "netpold export [--output <format>] [--server <url>] [<options>]",
-            discussion: "Examples:\n  netpold export > backup.yaml\n  netpold export --output json")
-
-        enum Format: String, ExpressibleByArgument, CaseIterable {
-            case yaml, json
-        }
-
-        @Option(help: ArgumentHelp("The format.", valueName: "format"))
-        var output: Format = .yaml
-
-        @OptionGroup var options: ServerOptions
-
-        func run() throws {
-            let accept = output == .json ? "application/json" : "application/yaml"
-            let response = try options.send("GET", "/v1/export", headers: [("Accept", accept)])
-            _ = try ClientOutput.check(response, expectJSON: output == .json)
-            print(response.bodyText, terminator: response.bodyText.hasSuffix("\n") ? "" : "\n")
-        }
-    }
-}
-
-/// Reads the files named by `-f` into one YAML stream.
-enum BundleFiles {
-    /// The stream and how many files it came from.
-    static func read(_ path: String) throws -> (String, Int) {
-        if path == "-" { return (readAll(fdopen(0, "rb")), 1) }
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw ValidationError("\(path): no such file or directory") }
-        if (info.st_mode & S_IFMT) != S_IFDIR { return (try readFile(path), 1) }
-        guard let dir = opendir(path) else { throw ValidationError("\(path): cannot read the folder") }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            if name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.hasSuffix(".json") { names.append(name) }
-        }
-        // Each file becomes its own document(s); JSON is valid YAML, so one stream carries both.
-        guard !names.isEmpty else { throw ValidationError("\(path): no .yaml, .yml or .json files") }
-        return (try names.sorted().map { try readFile(path + "/" + $0) }.joined(separator: "\n---\n"), names.count)
-    }
-
-    static func readFile(_ path: String) throws -> String {
-        guard let file = fopen(path, "rb") else { throw ValidationError("\(path): cannot open") }
-        defer { fclose(file) }
-        return readAll(file)
-    }
-
-    static func readAll(_ file: UnsafeMutablePointer<FILE>) -> String {
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count == 0 { break }
-            bytes.append(contentsOf: buffer[0..<count])
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-}
-
-enum FileHandleOutput {
-    static func standardError(_ text: String) {
-        let bytes = Array((text + "\n").utf8)
-        _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 }

@@ -50,24 +50,7 @@ struct Netpold: ParsableCommand {
         if code == .success { exit(withError: error) }
         fflush(nil)
         // After parsing, the usage ArgumentParser would add is the root command's, not the one that ran.
-        FileHandleOutput.standardError(withUsage ? fullMessage(for: error) : "Error: " + message(for: error))
+        StandardError.writeLine(withUsage ? fullMessage(for: error) : "Error: " + message(for: error))
         Glibc.exit(code == .validationFailure ? Status.usage : status)
     }
-}
-
-/// An error whose message has already been printed (the server's refusal, kubectl-style).
-struct AlreadyReported: Error {}
-
-extension String {
-    /// Trims the characters in `set` from both ends.
-    func trimmingCharacters(in set: Set<Character>) -> String {
-        var result = Substring(self)
-        while let first = result.first, set.contains(first) { result = result.dropFirst() }
-        while let last = result.last, set.contains(last) { result = result.dropLast() }
-        return String(result)
-    }
-}
-
-extension Set where Element == Character {
-    static let whitespacesAndNewlinesLike: Set<Character> = [" ", "\t", "\n", "\r"]
 }

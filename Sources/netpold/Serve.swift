@@ -34,11 +34,11 @@ extension Netpold {
         @Option(help: "Worker threads (default: twice the cores, at least 4, so writes waiting on fsync do not hold up decisions).")
         var threads: Int?
 
-        @Option(help: "Log level: trace, debug, info (one line per request), notice, warning, error, critical.")
-        var logLevel: String = "info"
+        @Option(help: "The least severe messages logged; info logs one line per request.")
+        var logLevel: LogLevel = .info
 
-        @Option(help: "text, or json for one JSON object per line.")
-        var logFormat: String = "text"
+        @Option(help: "json writes one JSON object per line, for log shippers.")
+        var logFormat: LogFormat = .text
 
         @Option(help: "Append one JSON line per decision (the audit trail) to this file.")
         var decisionLog: String?
@@ -73,12 +73,31 @@ extension Netpold {
         @Option(help: "Seconds an import or export waits in line before it is refused with 429.")
         var importQueueTimeout: Double = 30
 
-        func run() throws {
-            guard let level = Logger.Level(rawValue: logLevel) else {
-                throw ValidationError("--log-level \(logLevel): use trace, debug, info, notice, warning, error or critical")
+        /// `--log-level`: swift-log's levels, by name.
+        enum LogLevel: String, ExpressibleByArgument, CaseIterable {
+            case trace, debug, info, notice, warning, error, critical
+
+            var level: Logger.Level {
+                switch self {
+                case .trace: .trace
+                case .debug: .debug
+                case .info: .info
+                case .notice: .notice
+                case .warning: .warning
+                case .error: .error
+                case .critical: .critical
+                }
             }
-            guard logFormat == "text" || logFormat == "json" else { throw ValidationError("--log-format must be text or json") }
-            let json = logFormat == "json"
+        }
+
+        /// `--log-format`: swift-log's text lines, or ``JSONLogHandler``'s.
+        enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+            case text, json
+        }
+
+        func run() throws {
+            let level = logLevel.level
+            let json = logFormat == .json
             LoggingSystem.bootstrap { label in
                 if json { return JSONLogHandler(label: label, logLevel: level) }
                 var handler = StreamLogHandler.standardError(label: label)
@@ -127,6 +146,7 @@ extension Netpold {
             configuration.connectionLimit = connectionLimit
             configuration.connectionTimeoutSeconds = connectionTimeout
             if let threads { configuration.threads = threads }
+            configuration.responses = Router.serverResponses
             let httpLogger = Logger(label: "netpold.http")
             configuration.errorLog = { message in
                 // Clients that hang up or stall are routine on a busy server; anything else is not.
@@ -139,7 +159,7 @@ extension Netpold {
             }
             switch (tlsCert, tlsKey) {
             case (let cert?, let key?):
-                guard let certificate = FileLocator.read(cert, fallback: ""), let keyText = FileLocator.read(key, fallback: "") else {
+                guard let certificate = try? TextFiles.read(cert), let keyText = try? TextFiles.read(key) else {
                     throw ValidationError("cannot read --tls-cert \(cert) or --tls-key \(key)")
                 }
                 configuration.tlsCertificatePEM = certificate
@@ -167,82 +187,5 @@ extension Netpold {
             repository.close()
             logger.info("stopped; database closed")
         }
-    }
-
-    struct Migrate: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Apply pending migrations to a database and exit.",
-            discussion: "Example:\n  netpold migrate --db ./netpold.db")
-
-        @Option(help: "The SQLite database file.")
-        var db: String = "./netpold.db"
-
-        @Option(help: "The folder of NNNN_name.sql migrations.")
-        var migrations: String?
-
-        func run() throws {
-            let list = try Migration.load(from: MigrationsLocator.find(migrations))
-            let repository = try PolicyRepository(path: db, migrations: list)
-            print("\(db): schema at \(repository.schemaVersions.last ?? "none") (\(repository.schemaVersions.count) migrations applied)")
-            repository.close()
-        }
-    }
-}
-
-/// Reads a secret from a file (trailing whitespace trimmed) or an environment variable; never logs it.
-enum Secret {
-    static func load(file: String?, environment name: String) throws -> String? {
-        var value: String?
-        if let file {
-            guard let text = FileLocator.read(file, fallback: "") else { throw ValidationError("cannot read token file \(file)") }
-            value = text
-        } else if let raw = getenv(name), raw.pointee != 0 {
-            value = String(cString: raw)
-        }
-        guard var token = value else { return nil }
-        while let last = token.last, last.isWhitespace { token.removeLast() }
-        while let first = token.first, first.isWhitespace { token.removeFirst() }
-        guard token.utf8.count >= 16 else {
-            throw ValidationError("the token from \(file ?? name) is shorter than 16 characters; use a long random token")
-        }
-        return token
-    }
-}
-
-/// Finds the migrations folder: the flag, `./migrations`, or beside the binary (also from `.build/<config>/`).
-enum MigrationsLocator {
-    static func find(_ explicit: String?) -> String {
-        if let explicit { return explicit }
-        return FileLocator.candidates("migrations").first { FileLocator.exists($0, directory: true) } ?? "./migrations"
-    }
-}
-
-/// Finds files shipped beside the binary: in the working folder, or in a parent of the binary's folder.
-enum FileLocator {
-    static func candidates(_ name: String) -> [String] {
-        var candidates = ["./" + name]
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        if count > 0 {
-            let exe = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            var dir = String(exe[..<(exe.lastIndex(of: "/") ?? exe.endIndex)])
-            for _ in 0..<5 {
-                candidates.append(dir + "/" + name)
-                guard let slash = dir.lastIndex(of: "/") else { break }
-                dir = String(dir[..<slash])
-            }
-        }
-        return candidates
-    }
-
-    static func exists(_ path: String, directory: Bool) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && ((info.st_mode & S_IFMT) == S_IFDIR) == directory
-    }
-
-    /// The text of the named file (explicit path, else the first candidate that exists), or nil.
-    static func read(_ explicit: String?, fallback name: String) -> String? {
-        guard let path = explicit ?? candidates(name).first(where: { exists($0, directory: false) }) else { return nil }
-        return try? BundleFiles.readFile(path)
     }
 }

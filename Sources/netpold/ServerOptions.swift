@@ -1,7 +1,5 @@
 import ArgumentParser
-import Glibc
 import MicroHTTP
-import PolicyCore
 
 /// `--server` and how to reach it, shared by the client commands.
 struct ServerOptions: ParsableArguments {
@@ -30,15 +28,8 @@ struct ServerOptions: ParsableArguments {
 
     /// The Authorization header, when a token is configured.
     func authorization() throws -> [(String, String)] {
-        var token: String?
-        if let tokenFile {
-            guard let text = FileLocator.read(tokenFile, fallback: "") else { throw ValidationError("cannot read \(tokenFile)") }
-            token = text
-        } else if let raw = getenv("NETPOLD_TOKEN") {
-            token = String(cString: raw)
-        }
-        guard let value = token?.trimmingCharacters(in: .whitespacesAndNewlinesLike), !value.isEmpty else { return [] }
-        return [("Authorization", "Bearer \(value)")]
+        guard let token = try Secret.read(file: tokenFile, environment: "NETPOLD_TOKEN"), !token.isEmpty else { return [] }
+        return [("Authorization", "Bearer \(token)")]
     }
 
     /// Sends one request to `path` on the server, with the token and TLS settings; a failure to get
@@ -63,33 +54,5 @@ struct ServerOptions: ParsableArguments {
             "\n  is the server serving HTTPS (started with --tls-cert)? Then use --server \("https://" + server.dropFirst("http://".count))"
         default: ""
         }
-    }
-}
-
-/// Turns a server answer into output or a failure that carries the server's message.
-enum ClientOutput {
-    struct ServerError: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    /// The parsed answer of a 2xx response; otherwise prints the server's refusal like kubectl does
-    /// (plus `advice`, if it has any for this refusal) and throws ``AlreadyReported``.
-    static func check(_ response: HTTPResponse, expectJSON: Bool = true, advice: (JSONValue?) -> String? = { _ in nil }) throws
-        -> JSONValue
-    {
-        let parsed = try? JSONParser.parse(response.body)
-        guard (200..<300).contains(response.status) else {
-            let message = parsed?["message"]?.stringValue ?? response.bodyText
-            var text = "Error from server (\(parsed?["reason"]?.stringValue ?? String(response.status))): \(message)"
-            for cause in parsed?["details"]?["causes"]?.arrayValue ?? [] {
-                text += "\n  \(cause["field"]?.stringValue ?? ""): \(cause["message"]?.stringValue ?? "")"
-            }
-            if let extra = advice(parsed) { text += "\n" + extra }
-            // Printed here rather than thrown so the output reads like kubectl's, without a second "Error:" prefix.
-            FileHandleOutput.standardError(text)
-            throw AlreadyReported()
-        }
-        if expectJSON, parsed == nil { throw ServerError(description: "the server's answer is not JSON") }
-        return parsed ?? .null
     }
 }

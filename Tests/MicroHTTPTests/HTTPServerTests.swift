@@ -63,10 +63,11 @@ extension Substring {
 
 @Suite struct HTTPServerTests {
     /// Echoes method, path, a query parameter and the body length.
-    func startEchoServer(maxBody: Int = 1 << 20) throws -> HTTPServer {
+    func startEchoServer(maxBody: Int = 1 << 20, responses: HTTPServerResponses = .plainText) throws -> HTTPServer {
         var configuration = HTTPServerConfiguration()
         configuration.port = 0
         configuration.maxBodyBytes = maxBody
+        configuration.responses = responses
         return try HTTPServer(configuration: configuration) { request in
             let text = "\(request.method) \(request.path) q=\(request.query["q"] ?? "-") len=\(request.body.count) ct=\(request.header("Content-Type") ?? "-")"
             return HTTPResponse(status: 200, contentType: "text/plain", body: Array(text.utf8))
@@ -104,7 +105,11 @@ extension Substring {
     }
 
     @Test func refusesABodyOverTheLimitBeforeReadingIt() throws {
-        let server = try startEchoServer(maxBody: 1000)
+        // The server knows when to refuse; what it says comes from its configuration.
+        var responses = HTTPServerResponses.plainText
+        responses.payloadTooLarge = HTTPResponse(
+            status: 413, contentType: "application/json", body: Array(#"{"reason":"RequestEntityTooLarge","code":413}"#.utf8))
+        let server = try startEchoServer(maxBody: 1000, responses: responses)
         defer { server.stop() }
         let connection = try RawConnection(port: server.port)
         connection.send("POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\n\r\n")
@@ -120,7 +125,9 @@ extension Substring {
         connection.send("POST /big HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
         let piece = String(repeating: "y", count: 800)
         connection.send("320\r\n" + piece + "\r\n320\r\n" + piece + "\r\n0\r\n\r\n")
-        #expect(connection.readResponse()?.status == 413)
+        let response = connection.readResponse()
+        #expect(response?.status == 413)
+        #expect(response?.body == "request body is larger than the server's limit\n", "plain text unless configured")
     }
 
     @Test func theClientTalksToTheServer() throws {
@@ -235,7 +242,9 @@ extension Substring {
         slow.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
         while server.unfinishedBackgroundWork == 0 { usleep(1_000) }
         server.stop(graceSeconds: 0)
-        #expect(slow.readResponse()?.status == 503)
+        let answer = slow.readResponse()
+        #expect(answer?.status == 503)
+        #expect(answer?.headers.lowercased().contains("connection: close") == true)
         #expect(server.unfinishedBackgroundWork == 1, "the handler is still running, on its own thread")
         slowRelease.raised.store(true, ordering: .relaxed)
         while server.unfinishedBackgroundWork > 0 { usleep(1_000) }

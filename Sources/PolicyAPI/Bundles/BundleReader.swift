@@ -30,8 +30,18 @@ public enum BundleReader {
         return text
     }
 
+    /// A request body read as JSON: the one place a JSON syntax error becomes `400` (a stored body
+    /// that does not parse is the server's fault, not the client's).
+    static func json(_ body: [UInt8]) throws(APIError) -> JSONValue {
+        do {
+            return try JSONParser.parse(body)
+        } catch {
+            throw APIError.badRequest("the request body is not valid JSON: \(error)")
+        }
+    }
+
     /// The single object in a write request's body.
-    public static func object(from request: HTTPRequest) throws(APIError) -> JSONValue {
+    public static func object(from request: HTTPRequest) throws -> JSONValue {
         let documents = try documents(from: request)
         guard documents.count == 1 else {
             throw APIError.badRequest("expected one object in the request body, found \(documents.count)")
@@ -40,25 +50,17 @@ public enum BundleReader {
     }
 
     /// Every document of a bundle, `List`s flattened.
-    public static func documents(from request: HTTPRequest) throws(APIError) -> [BundleDocument] {
+    /// - Throws: ``APIError`` for a body of the wrong type or encoding, `YAMLReadError` for YAML that does not read.
+    public static func documents(from request: HTTPRequest) throws -> [BundleDocument] {
         let format = try format(of: request)
         let body = try text(request.body)
         var raw: [BundleDocument]
         switch format {
         case .json:
             if body.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return [] }
-            do {
-                raw = [BundleDocument(index: 0, line: 1, value: try JSONParser.parse(Array(body.utf8)))]
-            } catch {
-                throw APIError.badRequest("the request body is not valid JSON: \(error)")
-            }
+            raw = [BundleDocument(index: 0, line: 1, value: try json(request.body))]
         case .yaml:
-            do {
-                raw = try YAMLCodec.documents(body)
-            } catch {
-                throw APIError.badRequest(
-                    "YAML document \(error.documentIndex), line \(error.line), column \(error.column): \(error.message)")
-            }
+            raw = try YAMLCodec.documents(body)
         }
         var flattened: [BundleDocument] = []
         for document in raw where !document.value.isNull {
@@ -89,26 +91,35 @@ public enum BundleReader {
     }
 
     /// Validates every document; the first invalid one fails the whole bundle, naming its index and line.
-    public static func decode(_ documents: [BundleDocument], defaultNamespace: String?) throws(APIError) -> [DecodedObject] {
+    public static func decode(_ documents: [BundleDocument], defaultNamespace: String?) throws(InvalidDocument) -> [DecodedObject] {
         var objects: [DecodedObject] = []
         for document in documents {
             do {
                 objects.append(try ObjectDecoder.decode(document.value, defaultNamespace: defaultNamespace))
             } catch {
-                let causes = error.causes.map { cause in
-                    var located = cause
-                    located.message = "document \(document.index), line \(document.line(of: cause.field)): \(cause.message)"
-                    return located
-                }
-                let firstLine = error.causes.first.map { document.line(of: $0.field) } ?? document.line
-                var located = APIError.invalid(
-                    ValidationError(kind: error.kind, name: error.name, causes: error.causes),
-                    prefix: "document \(document.index) (starting at line \(document.line), error at line \(firstLine)): ")
-                located.causes = causes
-                throw located
+                throw InvalidDocument(error, in: document)
             }
         }
         return objects
+    }
+}
+
+/// A document of a bundle that failed validation: the `ValidationError`, and where in the stream
+/// the document and each of its faulty fields are.
+public struct InvalidDocument: Error, Sendable {
+    public let error: ValidationError
+    /// The document's position in the stream, from 0.
+    public let index: Int
+    /// The line the document starts on.
+    public let line: Int
+    /// The line of each cause's field, in the order of `error.causes`.
+    public let causeLines: [Int]
+
+    init(_ error: ValidationError, in document: BundleDocument) {
+        self.error = error
+        index = document.index
+        line = document.line
+        causeLines = error.causes.map { document.line(of: $0.field) }
     }
 }
 

@@ -18,9 +18,8 @@ public enum DecisionCodec {
     }
 
     static func invalid(_ errors: FieldErrors) -> APIError {
-        APIError(
-            code: 422, reason: "Invalid",
-            message: "decision request is invalid: " + errors.causes.map(\.description).joined(separator: ", "),
+        APIError.invalid(
+            "decision request is invalid: " + errors.causes.map(\.description).joined(separator: ", "),
             causes: errors.causes)
     }
 
@@ -76,15 +75,5 @@ public enum DecisionCodec {
             throw APIError.invalidField(field, "\"\(text)\": expected namespace/pod or an IP address")
         }
         return .pod(namespace: String(parts[0]), name: String(parts[1]))
-    }
-
-    /// Maps an evaluator error to its HTTP form.
-    public static func apiError(_ error: DecisionError) -> APIError {
-        switch error.kind {
-        case .podNotFound, .namespaceNotFound:
-            return APIError(code: 404, reason: "NotFound", message: "\(error.field): \(error.message)")
-        case .invalid:
-            return APIError.invalidField(error.field, error.message)
-        }
     }
 }

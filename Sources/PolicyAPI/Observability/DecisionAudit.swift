@@ -1,4 +1,5 @@
 import PolicyCore
+import PolicyStore
 
 /// Formats the audit line of one decision: time, request id, revision, both endpoints, port,
 /// protocol, verdict and the deciding policy of each side.
@@ -27,7 +28,7 @@ enum DecisionAudit {
             return .object(object)
         }
         var record: [String: JSONValue] = [
-            "time": .string(WallClock.rfc3339Millis()), "requestId": .string(requestID), "revision": .integer(decision.revision),
+            "time": .string(RFC3339.nowWithMilliseconds()), "requestId": .string(requestID), "revision": .integer(decision.revision),
             "source": endpoint(question.source), "destination": endpoint(question.destination),
             "port": question.port.map { .integer(Int64($0)) } ?? .null, "protocol": .string(question.protocol.rawValue),
             "allowed": .bool(decision.allowed),

@@ -1,3 +1,5 @@
+import MicroHTTP
+
 /// Bearer-token access control: an admin token guards writes, a read token guards reads and decisions.
 public struct AccessControl: Sendable {
     /// Required for object writes and imports (`--admin-token-file`); also accepted for reads.
@@ -31,19 +33,24 @@ public struct AccessControl: Sendable {
         case .write:
             guard adminToken != nil, !isAdmin else { return }
             if let readToken, let presented, AccessControl.constantTimeEqual(presented, readToken) {
-                throw APIError(code: 403, reason: "Forbidden", message: "the read token may not write; use the admin token")
+                throw APIError.forbidden("the read token may not write; use the admin token")
             }
-            throw AccessControl.unauthorized("writes need the admin token")
+            throw APIError.unauthorized("writes need the admin token")
         case .read:
             guard let readToken else { return }
             if isAdmin { return }
             if let presented, AccessControl.constantTimeEqual(presented, readToken) { return }
-            throw AccessControl.unauthorized("reads and decisions need the read token")
+            throw APIError.unauthorized("reads and decisions need the read token")
         }
     }
 
-    static func unauthorized(_ message: String) -> APIError {
-        APIError(code: 401, reason: "Unauthorized", message: "Unauthorized: \(message) (Authorization: Bearer <token>)")
+    /// The access step around a request: 401 without a token it needs, 403 when its token may
+    /// only read; otherwise the request goes on.
+    func handle(
+        _ request: HTTPRequest, _ context: RequestContext, next: (HTTPRequest, RequestContext) throws -> HTTPResponse
+    ) throws -> HTTPResponse {
+        try authorize(method: request.method, segments: context.segments, authorization: request.header("authorization"))
+        return try next(request, context)
     }
 
     static func bearer(_ header: String?) -> String? {

@@ -1,4 +1,5 @@
 import Glibc
+import MicroHTTP
 import Synchronization
 
 /// Lets a few heavy requests (imports, exports, very large bodies) run at once; the rest wait in
@@ -57,6 +58,15 @@ public final class HeavyWorkGate: Sendable {
             setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
         }
         return try body()
+    }
+
+    /// The gate as a step around a request: heavy requests (``Router/isHeavy(_:_:)``) wait their
+    /// turn, the rest go straight on.
+    func handle(
+        _ request: HTTPRequest, _ context: RequestContext, next: (HTTPRequest, RequestContext) throws -> HTTPResponse
+    ) throws -> HTTPResponse {
+        guard Router.isHeavy(request, context.segments) else { return try next(request, context) }
+        return try run { try next(request, context) }
     }
 
     /// A client told to retry should wait about as long as a heavy request usually takes.

@@ -11,13 +11,7 @@ extension Router {
         } else {
             question = try DecisionCodec.request(try jsonBody(request))
         }
-        let compiled = service.current
-        let decision: Decision
-        do {
-            decision = try compiled.decide(question)
-        } catch {
-            throw DecisionCodec.apiError(error)
-        }
+        let decision = try service.current.decide(question)
         options.metrics.recordDecisions(allowed: decision.allowed ? 1 : 0, denied: decision.allowed ? 0 : 1)
         options.decisionRecorder?.record(DecisionAudit.line(question, decision, requestID: requestID))
         return HTTPResponse(status: 200, contentType: "application/json", body: DecisionWriter.bytes(decision))
@@ -45,8 +39,7 @@ extension Router {
                 options.decisionRecorder?.record(DecisionAudit.line(question, decision, requestID: requestID))
                 DecisionWriter.write(decision, into: &out)
             } catch {
-                let mapped = DecisionCodec.apiError(error)
-                throw APIError(code: mapped.code, reason: mapped.reason, message: "items[\(position)]: \(mapped.message)")
+                throw BatchItemError(position: position, error: error)
             }
         }
         options.metrics.recordDecisions(allowed: allowed, denied: questions.count - allowed)
@@ -71,9 +64,8 @@ extension Router {
         do {
             selector = try CalicoSelector(parsing: text ?? "")
         } catch {
-            throw APIError(
-                code: 422, reason: "Invalid", message: "selector \"\(text ?? "")\" does not parse: \(error)",
-                causes: [.invalid("selector", "\(error)")])
+            // The parser knows the position, the request knows the text and the field.
+            throw APIError.invalid("selector \"\(text ?? "")\" does not parse: \(error)", causes: [.invalid("selector", "\(error)")])
         }
         var answer: [String: JSONValue] = ["valid": .bool(true), "canonical": .string(selector.description)]
         if let labels {
@@ -110,11 +102,7 @@ extension Router {
         if let type = request.header("content-type"), !type.lowercased().hasPrefix("application/json") {
             throw APIError.unsupportedMediaType(type)
         }
-        do {
-            return try JSONParser.parse(request.body)
-        } catch {
-            throw APIError.badRequest("the request body is not valid JSON: \(error)")
-        }
+        return try BundleReader.json(request.body)
     }
 
     private func shorthandQuestion(_ query: [String: String]) throws -> DecisionRequest {
@@ -139,4 +127,10 @@ extension Router {
             source: try DecisionCodec.endpoint(shorthand: from, field: "from"),
             destination: try DecisionCodec.endpoint(shorthand: to, field: "to"), port: port, protocol: proto)
     }
+}
+
+/// An item of a decision batch that could not be decided, and its position in `items`.
+struct BatchItemError: Error {
+    let position: Int
+    let error: DecisionError
 }

@@ -96,11 +96,7 @@ extension Router {
         if document["metadata"] == nil || document["metadata"]!.objectValue != nil {
             document["metadata"] = .object(metadata)
         }
-        do {
-            return try ObjectDecoder.decode(document, defaultNamespace: target.namespace)
-        } catch {
-            throw APIError.invalid(error)
-        }
+        return try ObjectDecoder.decode(document, defaultNamespace: target.namespace)
     }
 
     /// The resourceVersion the client last saw, from the decoded body (the decoder keeps the field).
@@ -118,7 +114,8 @@ extension Router {
             do {
                 query = try LabelQuery(text)
             } catch {
-                throw APIError(code: 400, reason: "BadRequest", message: "unable to parse requirement: \(error.message)", causes: [error])
+                // A parameter, not a field of an object: Kubernetes answers 400 here, not 422.
+                throw APIError.badRequest("unable to parse requirement: \(error.message)", causes: [error])
             }
         }
         var limit = Int.max

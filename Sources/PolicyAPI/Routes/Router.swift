@@ -33,6 +33,9 @@ public struct Router: Sendable {
     public let version: String
     public let options: RouterOptions
     let logger: Logger
+    let accessLog: AccessLogMiddleware
+    let requestMetrics: MetricsMiddleware
+    let errors: ErrorMiddleware
 
     public init(
         service: PolicyService, version: String, options: RouterOptions = RouterOptions(),
@@ -42,45 +45,29 @@ public struct Router: Sendable {
         self.version = version
         self.options = options
         self.logger = logger
+        accessLog = AccessLogMiddleware(logger: logger)
+        requestMetrics = MetricsMiddleware(metrics: options.metrics)
+        errors = ErrorMiddleware(logger: logger)
     }
 
-    /// Answers one request. Every error becomes a Kubernetes `Status` here and only here.
+    /// Answers one request, through the steps that every request takes, outermost first. Each step
+    /// is a small type with one job (`Routes/Middleware/`, ``AccessControl``, ``HeavyWorkGate``);
+    /// the closures do not escape, so the chain allocates nothing.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
-        let started = ContinuousClock.now
-        let requestID = RequestID.accept(request.header("x-request-id")) ?? RequestID.make()
-        let segments = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        var response: HTTPResponse
-        do {
-            try options.accessControl.authorize(method: request.method, segments: segments, authorization: request.header("authorization"))
-            if Router.isHeavy(request, segments) {
-                response = try options.heavyWork.run { try route(request, segments, requestID: requestID) }
-            } else {
-                response = try route(request, segments, requestID: requestID)
+        let context = RequestContext(request)
+        return RequestIDMiddleware().handle(request, context) { request, context in
+            accessLog.handle(request, context) { request, context in
+                requestMetrics.handle(request, context) { request, context in
+                    errors.handle(request, context) { request, context in
+                        try options.accessControl.handle(request, context) { request, context in
+                            try options.heavyWork.handle(request, context) { request, context in
+                                try route(request, context)
+                            }
+                        }
+                    }
+                }
             }
-        } catch let error as APIError {
-            response = error.response
-        } catch let error as SQLiteError where error.isWriteUnavailable {
-            logger.error("store unavailable for writing: \(error)", metadata: ["request_id": "\(requestID)"])
-            response = APIError.unavailable("the store cannot be written right now: \(error.message)").response
-        } catch {
-            logger.error("internal error on \(request.method) \(request.path): \(error)", metadata: ["request_id": "\(requestID)"])
-            response = APIError.internalError("see the server log").response
         }
-        response.headers.append(("X-Request-Id", requestID))
-        if response.status == 401 { response.headers.append(("WWW-Authenticate", "Bearer realm=\"netpold\"")) }
-        let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let label = Router.routeLabel(segments)
-        options.metrics.recordRequest(route: label, method: request.method, code: response.status, seconds: seconds)
-        if logger.logLevel <= .info {
-            logger.info(
-                "\(request.method) \(request.path) \(response.status)",
-                metadata: [
-                    "method": "\(request.method)", "path": "\(request.path)", "status": "\(response.status)",
-                    "duration_ms": "\((seconds * 1e6).rounded() / 1e3)", "request_id": "\(requestID)",
-                ])
-        }
-        return response
     }
 
     /// Bodies above this size are parsed as heavy work, whatever the route.
@@ -135,8 +122,8 @@ public struct Router: Sendable {
         return known.contains(path) ? path : "other"
     }
 
-    private func route(_ request: HTTPRequest, _ segments: [String], requestID: String) throws -> HTTPResponse {
-        switch segments {
+    private func route(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
+        switch context.segments {
         case ["healthz"]:
             try allow(request, ["GET"])
             return .json(.object(["status": .string("ok")]))
@@ -160,10 +147,10 @@ public struct Router: Sendable {
             return try export(request)
         case ["v1", "decide"]:
             try allow(request, ["GET", "POST"])
-            return try decide(request, requestID: requestID)
+            return try decide(request, requestID: context.requestID)
         case ["v1", "decide", "batch"]:
             try allow(request, ["POST"])
-            return try decideBatch(request, requestID: requestID)
+            return try decideBatch(request, requestID: context.requestID)
         case ["metrics"]:
             try allow(request, ["GET"])
             return metrics()
@@ -175,7 +162,7 @@ public struct Router: Sendable {
             try allow(request, ["POST"])
             return try evaluateSelector(request)
         default:
-            if let target = ResourcePath(segments) { return try handleResource(request, target) }
+            if let target = ResourcePath(context.segments) { return try handleResource(request, target) }
             throw APIError.routeNotFound(request.path)
         }
     }

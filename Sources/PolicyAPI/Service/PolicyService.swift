@@ -37,8 +37,9 @@ public final class PolicyService: Sendable {
     public var compileStatistics: (count: Int, lastSeconds: Double, totalSeconds: Double) { compileStats.withLock { $0 } }
 
     /// One stored object.
+    /// - Throws: ``ServiceError/notFound(_:)``.
     public func get(_ key: ObjectKey) throws -> StoredRecord {
-        guard let record = try repository.get(key) else { throw APIError.notFound(key.kind.plural, key.name, kind: key.kind.kind) }
+        guard let record = try repository.get(key) else { throw ServiceError.notFound(key) }
         return record
     }
 
@@ -85,32 +86,30 @@ public final class PolicyService: Sendable {
     {
         if pending.contains(namespace) { return }
         if try transaction.get(ObjectKey(kind: .namespace, namespace: "", name: namespace)) == nil {
-            throw APIError.notFound("namespaces", namespace, kind: "Namespace")
+            throw ServiceError.namespaceNotFound(namespace)
         }
     }
 
-    /// Creates an object; 409 if it exists, 404 if its namespace does not.
+    /// Creates an object.
+    /// - Throws: ``ServiceError/alreadyExists(_:)``; ``ServiceError/notFound(_:)`` when its namespace is missing.
     public func create(_ object: DecodedObject) throws -> StoredRecord {
         try commit { transaction, changes in
             if object.key.kind.isNamespaced { try requireNamespace(object.key.namespace, in: transaction) }
-            if try transaction.get(object.key) != nil {
-                throw APIError.alreadyExists(object.key.kind.plural, object.key.name, kind: object.key.kind.kind)
-            }
+            if try transaction.get(object.key) != nil { throw ServiceError.alreadyExists(object.key) }
             changes.append(.upsert(object.model))
             return try transaction.put(object.key, body: object.body, existing: nil)
         }.result
     }
 
-    /// Creates or replaces an object; a stale `expectedResourceVersion` is 409 Conflict.
+    /// Creates or replaces an object.
+    /// - Throws: ``ServiceError/conflict(_:)`` for a stale `expectedResourceVersion` (``ServiceError/notFound(_:)``
+    ///   when the object is gone); ``ServiceError/notFound(_:)`` when its namespace is missing.
     public func replace(_ object: DecodedObject, expectedResourceVersion: Int64?) throws -> (record: StoredRecord, created: Bool) {
         try commit { transaction, changes in
             if object.key.kind.isNamespaced { try requireNamespace(object.key.namespace, in: transaction) }
             let existing = try transaction.get(object.key)
             if let expectedResourceVersion, expectedResourceVersion != existing?.resourceVersion {
-                if existing == nil {
-                    throw APIError.notFound(object.key.kind.plural, object.key.name, kind: object.key.kind.kind)
-                }
-                throw APIError.conflict(object.key.kind.plural, object.key.name, kind: object.key.kind.kind)
+                throw existing == nil ? ServiceError.notFound(object.key) : ServiceError.conflict(object.key)
             }
             if let existing, DecodedObject.comparableBody(existing.body) == DecodedObject.comparableBody(object.body) {
                 return (existing, false)
@@ -130,11 +129,10 @@ public final class PolicyService: Sendable {
     }
 
     /// Deletes an object (a namespace with everything in it).
+    /// - Throws: ``ServiceError/notFound(_:)``.
     public func delete(_ key: ObjectKey) throws -> Deletion {
         let (revision, (record, contents)) = try commit { transaction, changes in
-            guard let existing = try transaction.get(key) else {
-                throw APIError.notFound(key.kind.plural, key.name, kind: key.kind.kind)
-            }
+            guard let existing = try transaction.get(key) else { throw ServiceError.notFound(key) }
             var contents: [ResourceKind: Int] = [:]
             if key.kind == .namespace {
                 for inner in try transaction.keys(inNamespace: key.name) {
@@ -150,15 +148,14 @@ public final class PolicyService: Sendable {
     }
 
     /// Applies a validated bundle in one transaction.
+    /// - Throws: ``ServiceError/repeatedInBundle(_:position:first:)``; ``ServiceError/notFound(_:)`` for a
+    ///   namespace neither stored nor in the bundle; ``ServiceError/alreadyExists(_:)`` in `create` mode.
     public func importBundle(_ objects: [DecodedObject], mode: ImportMode, dryRun: Bool) throws -> (
         revision: Int64, outcomes: [ImportOutcome]
     ) {
         var seen: [ObjectKey: Int] = [:]
         for (position, object) in objects.enumerated() {
-            if let first = seen[object.key] {
-                throw APIError.badRequest(
-                    "document \(position) repeats \(object.key) (first at document \(first)); each object may appear once in a bundle")
-            }
+            if let first = seen[object.key] { throw ServiceError.repeatedInBundle(object.key, position: position, first: first) }
             seen[object.key] = position
         }
         // Namespaces first, then what lives in them; the stable sort keeps document order otherwise.
@@ -176,14 +173,12 @@ public final class PolicyService: Sendable {
                 }
             } else {
                 for object in ordered where object.key.kind.isNamespaced && !bundleNamespaces.contains(object.key.namespace) {
-                    throw APIError.notFound("namespaces", object.key.namespace, kind: "Namespace")
+                    throw ServiceError.namespaceNotFound(object.key.namespace)
                 }
             }
             for object in ordered {
                 let existing = try transaction.get(object.key)
-                if mode == .create, existing != nil {
-                    throw APIError.alreadyExists(object.key.kind.plural, object.key.name, kind: object.key.kind.kind)
-                }
+                if mode == .create, existing != nil { throw ServiceError.alreadyExists(object.key) }
                 if let existing, DecodedObject.comparableBody(existing.body) == DecodedObject.comparableBody(object.body) {
                     outcomes.append(ImportOutcome(key: object.key.described, action: .unchanged, convertedFrom: object.convertedFrom))
                     continue

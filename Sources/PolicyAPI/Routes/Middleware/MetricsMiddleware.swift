@@ -1,0 +1,17 @@
+import MicroHTTP
+
+/// Counts every answered request in ``Metrics``, by route template, method and status code, with
+/// its duration.
+struct MetricsMiddleware {
+    let metrics: Metrics
+
+    func handle(
+        _ request: HTTPRequest, _ context: RequestContext, next: (HTTPRequest, RequestContext) -> HTTPResponse
+    ) -> HTTPResponse {
+        let response = next(request, context)
+        metrics.recordRequest(
+            route: Router.routeLabel(context.segments), method: request.method, code: response.status,
+            seconds: context.elapsedSeconds)
+        return response
+    }
+}

@@ -1,0 +1,18 @@
+import MicroHTTP
+
+/// Gives every request an id, for the access log, the audit lines and the client: the client's own
+/// `X-Request-Id` when it is acceptable, else a new one; the answer carries it back.
+struct RequestIDMiddleware {
+    /// The id a request goes by.
+    static func id(for request: HTTPRequest) -> String {
+        RequestID.accept(request.header("x-request-id")) ?? RequestID.make()
+    }
+
+    func handle(
+        _ request: HTTPRequest, _ context: RequestContext, next: (HTTPRequest, RequestContext) -> HTTPResponse
+    ) -> HTTPResponse {
+        var response = next(request, context)
+        response.headers.append(("X-Request-Id", context.requestID))
+        return response
+    }
+}

@@ -1,0 +1,28 @@
+public import PolicyCore
+
+/// Why ``PolicyService`` refused a read or a write. What a client sees for each is in
+/// `Errors/PolicyAPI+Status.swift`.
+public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The object is not stored; for a namespaced object, also its namespace when that is missing.
+    case notFound(ObjectKey)
+    /// A create named an object that is stored already.
+    case alreadyExists(ObjectKey)
+    /// A replace carried a resourceVersion other than the stored one.
+    case conflict(ObjectKey)
+    /// A bundle names the same object twice: at document `position`, first at document `first`.
+    case repeatedInBundle(ObjectKey, position: Int, first: Int)
+
+    /// The namespace of a namespaced object, missing.
+    static func namespaceNotFound(_ namespace: String) -> ServiceError {
+        .notFound(ObjectKey(kind: .namespace, namespace: "", name: namespace))
+    }
+
+    public var description: String {
+        switch self {
+        case .notFound(let key): "\(key) not found"
+        case .alreadyExists(let key): "\(key) already exists"
+        case .conflict(let key): "\(key) was modified since the version given"
+        case .repeatedInBundle(let key, let position, let first): "document \(position) repeats \(key) (first at document \(first))"
+        }
+    }
+}
