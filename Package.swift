@@ -26,6 +26,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "PolicyCore", swiftSettings: swiftSettings),
+        // Deterministic randomness for the benchmark's synthetic cluster and the property tests.
+        .target(name: "SeededRandom", swiftSettings: swiftSettings),
         .target(name: "PolicyStore", dependencies: ["PolicyCore", "CSQLite3"], swiftSettings: swiftSettings),
         .target(name: "MicroHTTP", dependencies: ["CMicroHTTPD", "CCurl"], swiftSettings: swiftSettings),
         // The only home of libyaml calls: Yams' own copy of libyaml (its CYaml module), read event by
@@ -39,11 +41,11 @@ let package = Package(
             dependencies: ["PolicyAPI", "PolicyCore", "PolicyStore", "MicroHTTP", argumentParser, logging],
             swiftSettings: swiftSettings),
         .executableTarget(
-            name: "netpold-bench", dependencies: ["PolicyCore", "PolicyAPI", "PolicyStore", "MicroHTTP", argumentParser, logging], swiftSettings: swiftSettings),
-        .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore"], swiftSettings: swiftSettings),
+            name: "netpold-bench", dependencies: ["PolicyCore", "PolicyAPI", "PolicyStore", "MicroHTTP", "SeededRandom", argumentParser, logging], swiftSettings: swiftSettings),
+        .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore", "SeededRandom"], swiftSettings: swiftSettings),
         .testTarget(name: "PolicyStoreTests", dependencies: ["PolicyStore", "PolicyCore"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "PolicyAPITests", dependencies: ["PolicyAPI", "PolicyCore", "PolicyStore", "MicroHTTP", "YAMLReader", logging],
+            name: "PolicyAPITests", dependencies: ["PolicyAPI", "PolicyCore", "PolicyStore", "MicroHTTP", "YAMLReader", "SeededRandom", logging],
             swiftSettings: swiftSettings),
         .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP"], swiftSettings: swiftSettings),
         .testTarget(name: "NetpoldTests", dependencies: ["netpold", "PolicyCore", argumentParser], swiftSettings: swiftSettings),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PolicyCore
+import SeededRandom
 
 extension Bench {
     /// The evaluator in process: compile time, decision rate and latency, incremental updates, memory.

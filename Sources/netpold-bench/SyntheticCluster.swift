@@ -1,4 +1,5 @@
 import PolicyCore
+import SeededRandom
 
 /// Builds a cluster shaped like a real one, as the documents users import: teams of namespaces,
 /// apps with tiers and named ports, 80 % Kubernetes NetworkPolicies and 20 % Calico policies

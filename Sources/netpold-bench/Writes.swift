@@ -1,5 +1,6 @@
 import ArgumentParser
 import MicroHTTP
+import SeededRandom
 
 extension Bench {
     /// Writes at a fixed rate and reports latency: a write returns only once decisions can see it.

@@ -74,17 +74,9 @@ extension String {
     }
 }
 
+/// A file's text, or "" when it cannot be read (callers that need the file `#require` it).
 func readFile(_ path: String) -> String {
-    guard let file = fopen(path, "rb") else { return "" }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let count = fread(&buffer, 1, buffer.count, file)
-        if count == 0 { break }
-        bytes.append(contentsOf: buffer[0..<count])
-    }
-    return String(decoding: bytes, as: UTF8.self)
+    (try? TextFiles.read(path)) ?? ""
 }
 
 let namespaceX = #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"x","labels":{"team":"a"}}}"#

@@ -1,5 +1,6 @@
 import PolicyAPI
 import PolicyCore
+import SeededRandom
 import Testing
 
 @Suite struct DecisionRequestReaderTests {
@@ -48,16 +49,7 @@ import Testing
 }
 
 /// A repeatable random source for generated requests.
-struct RequestRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+typealias RequestRandom = SplitMix64
 
 /// Writes decision requests from a small grammar: usually the plain shape the fast reader takes,
 /// sometimes with a value, member or byte that makes it unusual or wrong. `plain` stays true while

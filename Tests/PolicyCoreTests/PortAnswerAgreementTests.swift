@@ -1,4 +1,5 @@
 import PolicyCore
+import SeededRandom
 import Testing
 
 /// A random cluster of both policy families, for differential tests: pods with labels, addresses

@@ -1,4 +1,5 @@
 import PolicyCore
+import SeededRandom
 import Testing
 
 /// Generated-input tests: random and mutated inputs never crash the readers, and what is accepted
