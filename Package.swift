@@ -1,10 +1,12 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    // Our own targets build without warnings; keep it that way (dependencies are not affected).
+    .treatAllWarnings(as: .error),
 ]
 
 let yams: Target.Dependency = .product(name: "Yams", package: "Yams")
@@ -41,11 +43,14 @@ let package = Package(
             dependencies: ["PolicyAPI", "PolicyCore", "PolicyStore", "MicroHTTP", argumentParser, logging],
             swiftSettings: swiftSettings),
         .executableTarget(
-            name: "netpold-bench", dependencies: ["PolicyCore", "PolicyAPI", "PolicyStore", "MicroHTTP", "SeededRandom", argumentParser, logging], swiftSettings: swiftSettings),
+            name: "netpold-bench",
+            dependencies: ["PolicyCore", "PolicyAPI", "PolicyStore", "MicroHTTP", "SeededRandom", argumentParser, logging],
+            swiftSettings: swiftSettings),
         .testTarget(name: "PolicyCoreTests", dependencies: ["PolicyCore", "SeededRandom"], swiftSettings: swiftSettings),
         .testTarget(name: "PolicyStoreTests", dependencies: ["PolicyStore", "PolicyCore"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "PolicyAPITests", dependencies: ["PolicyAPI", "PolicyCore", "PolicyStore", "MicroHTTP", "YAMLReader", "SeededRandom", logging],
+            name: "PolicyAPITests",
+            dependencies: ["PolicyAPI", "PolicyCore", "PolicyStore", "MicroHTTP", "YAMLReader", "SeededRandom", logging],
             swiftSettings: swiftSettings),
         .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP"], swiftSettings: swiftSettings),
         .testTarget(name: "NetpoldTests", dependencies: ["netpold", "PolicyCore", argumentParser], swiftSettings: swiftSettings),

@@ -110,7 +110,10 @@ struct SQLiteConnection: ~Copyable {
         while true {
             let rc = sqlite3_step(statement)
             if rc == SQLITE_DONE { return }
-            guard rc == SQLITE_ROW else { try check(rc, sql: sql); return }
+            guard rc == SQLITE_ROW else {
+                try check(rc, sql: sql)
+                return
+            }
             try row(Row(statement: statement))
         }
     }

@@ -16,16 +16,16 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
 
     /// True when the database could not be written because it is read-only or the disk is full.
     public var isWriteUnavailable: Bool {
+        // SQLITE_READONLY, SQLITE_FULL, SQLITE_IOERR, SQLITE_BUSY: the disk or the lock, not the request.
         let primary = code & 0xFF
-        return primary == 8 /* READONLY */ || primary == 13 /* FULL */ || primary == 10 /* IOERR */
-            || primary == 5 /* BUSY */
+        return primary == 8 || primary == 13 || primary == 10 || primary == 5
     }
 
     public var description: String {
         switch (parameter, sql) {
-        case let (parameter?, sql?): "SQLite error \(code): \(message) (binding parameter \(parameter) in \(sql))"
-        case let (nil, sql?): "SQLite error \(code): \(message) (in \(sql))"
-        case let (parameter?, nil): "SQLite error \(code): \(message) (binding parameter \(parameter))"
+        case (let parameter?, let sql?): "SQLite error \(code): \(message) (binding parameter \(parameter) in \(sql))"
+        case (nil, let sql?): "SQLite error \(code): \(message) (in \(sql))"
+        case (let parameter?, nil): "SQLite error \(code): \(message) (binding parameter \(parameter))"
         case (nil, nil): "SQLite error \(code): \(message)"
         }
     }

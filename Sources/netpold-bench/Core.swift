@@ -42,7 +42,8 @@ extension Bench {
             var random = SplitMix64(state: 7)
             for step in 0..<200 {
                 let namespace = "ns-\(Int.random(in: 0..<cluster.namespaces, using: &random))"
-                let key = ObjectKey(kind: .pod, namespace: namespace, name: "pod-\(Int.random(in: 0..<cluster.podsPerNamespace, using: &random))")
+                let key = ObjectKey(
+                    kind: .pod, namespace: namespace, name: "pod-\(Int.random(in: 0..<cluster.podsPerNamespace, using: &random))")
                 guard var pod = generated.pods[key] else { continue }
                 pod.labels["app"] = SyntheticCluster.apps[step % SyntheticCluster.apps.count]
                 generated.upsert(.pod(pod))
@@ -51,16 +52,21 @@ extension Bench {
                 podSamples.append(Measure.nanoseconds(clock.now - start))
             }
             var policySamples: [Double] = []
-            let policyKeys = generated.networkPolicies.keys.sorted().prefix(50) + generated.calicoPolicies.keys.sorted().prefix(20)
+            let policyKeys =
+                generated.networkPolicies.keys.sorted().prefix(50) + generated.calicoPolicies.keys.sorted().prefix(20)
             for key in policyKeys {
                 let model: DecodedObject.Model
                 if var policy = generated.networkPolicies[key] {
-                    policy.podSelector = LabelSelector(matchLabels: ["app": SyntheticCluster.apps[Int.random(in: 0..<40, using: &random)]])
+                    policy.podSelector = LabelSelector(matchLabels: [
+                        "app": SyntheticCluster.apps[Int.random(in: 0..<40, using: &random)]
+                    ])
                     model = .networkPolicy(policy)
                 } else if var policy = generated.calicoPolicies[key] {
                     policy.selector = .equals("app", SyntheticCluster.apps[Int.random(in: 0..<40, using: &random)])
                     model = .calicoPolicy(policy)
-                } else { continue }
+                } else {
+                    continue
+                }
                 generated.upsert(model)
                 let start = clock.now
                 current = current.applying([.upsert(model)], revision: current.revision + 1, snapshot: generated)
@@ -70,8 +76,12 @@ extension Bench {
             samples.sort()
             podSamples.sort()
             policySamples.sort()
-            let row = Measure.row, format = Measure.format, percentile = Measure.percentile
-            print("netpold-bench core: \(cluster.namespaces) namespaces x \(cluster.podsPerNamespace) pods = \(compiled.podCount) pods, \(compiled.policyCount) policies")
+            let row = Measure.row
+            let format = Measure.format
+            let percentile = Measure.percentile
+            print(
+                "netpold-bench core: \(cluster.namespaces) namespaces x \(cluster.podsPerNamespace) pods = \(compiled.podCount) pods, \(compiled.policyCount) policies"
+            )
             print(row("compile (full snapshot)", format(compileTime / 1e6, "ms")))
             print(row("decisions per second (1 thread)", format(Double(decisions) / (runTime / 1e9), "/s")))
             print(row("decision p50", format(percentile(samples, 0.50) / 1e3, "µs")))

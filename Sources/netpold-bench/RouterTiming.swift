@@ -30,7 +30,8 @@ extension Bench {
             var samples: [Double] = []
             for index in 0..<decisions {
                 let request = HTTPRequest(
-                    method: "POST", path: "/v1/decide", headers: ["Content-Type": "application/json", "Host": "x", "User-Agent": "wrk"],
+                    method: "POST", path: "/v1/decide",
+                    headers: ["Content-Type": "application/json", "Host": "x", "User-Agent": "wrk"],
                     body: bodies[index % bodies.count])
                 let start = clock.now
                 let response = router.handle(request)

@@ -26,10 +26,14 @@ struct SyntheticCluster {
         var documents: [JSONValue] = []
         documents.reserveCapacity(namespaces * (podsPerNamespace + 1) + policies)
         for n in 0..<namespaces {
-            documents.append(.object([
-                "apiVersion": "v1", "kind": "Namespace",
-                "metadata": .object(["name": .string("ns-\(n)"), "labels": .stringMap(["team": Self.teams[n % Self.teams.count], "env": n % 3 == 0 ? "prod" : "dev"])]),
-            ]))
+            documents.append(
+                .object([
+                    "apiVersion": "v1", "kind": "Namespace",
+                    "metadata": .object([
+                        "name": .string("ns-\(n)"),
+                        "labels": .stringMap(["team": Self.teams[n % Self.teams.count], "env": n % 3 == 0 ? "prod" : "dev"]),
+                    ]),
+                ]))
         }
         for n in 0..<namespaces {
             for p in 0..<podsPerNamespace {
@@ -38,15 +42,20 @@ struct SyntheticCluster {
                     .object(["name": "metrics", "containerPort": .integer(9090)]),
                     .object(["name": "dns", "containerPort": .integer(53), "protocol": "UDP"]),
                 ]
-                documents.append(.object([
-                    "apiVersion": "v1", "kind": "Pod",
-                    "metadata": .object([
-                        "name": .string("pod-\(p)"), "namespace": .string("ns-\(n)"),
-                        "labels": .stringMap(["app": pick(Self.apps), "tier": pick(Self.tiers), "version": "v\(p % 3)"]),
-                    ]),
-                    "spec": .object(["containers": .array([.object(["name": "main", "image": "registry.example/app:1", "ports": .array(ports)])])]),
-                    "status": .object(["podIP": .string(Self.podAddress(n * podsPerNamespace + p))]),
-                ]))
+                documents.append(
+                    .object([
+                        "apiVersion": "v1", "kind": "Pod",
+                        "metadata": .object([
+                            "name": .string("pod-\(p)"), "namespace": .string("ns-\(n)"),
+                            "labels": .stringMap(["app": pick(Self.apps), "tier": pick(Self.tiers), "version": "v\(p % 3)"]),
+                        ]),
+                        "spec": .object([
+                            "containers": .array([
+                                .object(["name": "main", "image": "registry.example/app:1", "ports": .array(ports)])
+                            ])
+                        ]),
+                        "status": .object(["podIP": .string(Self.podAddress(n * podsPerNamespace + p))]),
+                    ]))
             }
         }
         for index in 0..<policies {
@@ -71,7 +80,13 @@ struct SyntheticCluster {
                     "namespaceSelector": .object(["matchLabels": .stringMap(["team": pick(Self.teams)])]),
                 ])
             case 2:
-                return .object(["namespaceSelector": .object(["matchExpressions": .array([.object(["key": "env", "operator": "In", "values": .array(["prod", "dev"])])])])])
+                return .object([
+                    "namespaceSelector": .object([
+                        "matchExpressions": .array([
+                            .object(["key": "env", "operator": "In", "values": .array(["prod", "dev"])])
+                        ])
+                    ])
+                ])
             default:
                 return .object(["ipBlock": .object(["cidr": "10.0.0.0/12", "except": .array(["10.0.1.0/24"])])])
             }
@@ -140,7 +155,9 @@ struct SyntheticCluster {
     func questions(count: Int) -> [DecisionRequest] {
         var random = SplitMix64(state: seed ^ 0xABCDEF)
         func pod() -> Endpoint {
-            .pod(namespace: "ns-\(Int.random(in: 0..<namespaces, using: &random))", name: "pod-\(Int.random(in: 0..<podsPerNamespace, using: &random))")
+            .pod(
+                namespace: "ns-\(Int.random(in: 0..<namespaces, using: &random))",
+                name: "pod-\(Int.random(in: 0..<podsPerNamespace, using: &random))")
         }
         let ports = [80, 443, 8080, 9090, 31000, 5432]
         return (0..<count).map { index in
@@ -148,7 +165,8 @@ struct SyntheticCluster {
             case 0: return DecisionRequest(source: pod(), destination: .address(IPAddress("8.8.8.8")!), port: 53, protocol: .udp)
             case 1: return DecisionRequest(source: .address(IPAddress("203.0.113.7")!), destination: pod(), port: 443)
             default:
-                return DecisionRequest(source: pod(), destination: pod(), port: ports[Int.random(in: 0..<ports.count, using: &random)])
+                return DecisionRequest(
+                    source: pod(), destination: pod(), port: ports[Int.random(in: 0..<ports.count, using: &random)])
             }
         }
     }
@@ -161,7 +179,8 @@ struct SyntheticCluster {
                 switch endpoint {
                 case .pod(let namespace, let name): return .object(["namespace": .string(namespace), "pod": .string(name)])
                 case .address(let address): return .object(["ip": .string(address.description)])
-                case .workload(let namespace, let labels, _): return .object(["namespace": .string(namespace), "labels": .stringMap(labels)])
+                case .workload(let namespace, let labels, _):
+                    return .object(["namespace": .string(namespace), "labels": .stringMap(labels)])
                 }
             }
             var body: [String: JSONValue] = [

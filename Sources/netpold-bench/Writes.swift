@@ -46,12 +46,14 @@ extension Bench {
                 case .policy:
                     let name = "bench-policy-\(step % 20)"
                     path = "/apis/networking.k8s.io/v1/namespaces/\(namespace)/networkpolicies/\(name)"
-                    body = #"{"metadata":{"name":"\#(name)"},"spec":{"podSelector":{"matchLabels":{"app":"\#(app)"}},"ingress":[{"from":[{"podSelector":{"matchLabels":{"tier":"web"}}}],"ports":[{"port":8080}]}]}}"#
+                    body =
+                        #"{"metadata":{"name":"\#(name)"},"spec":{"podSelector":{"matchLabels":{"app":"\#(app)"}},"ingress":[{"from":[{"podSelector":{"matchLabels":{"tier":"web"}}}],"ports":[{"port":8080}]}]}}"#
                 case .pod:
                     let pod = Int.random(in: 0..<cluster.podsPerNamespace, using: &random)
                     let index = Int(namespace.dropFirst(3))! * cluster.podsPerNamespace + pod
                     path = "/api/v1/namespaces/\(namespace)/pods/pod-\(pod)"
-                    body = #"{"metadata":{"name":"pod-\#(pod)","labels":{"app":"\#(app)","tier":"web","version":"v\#(step % 3)"}},"spec":{"containers":[{"name":"main","image":"registry.example/app:1","ports":[{"name":"http","containerPort":8080}]}]},"status":{"podIP":"\#(SyntheticCluster.podAddress(index))"}}"#
+                    body =
+                        #"{"metadata":{"name":"pod-\#(pod)","labels":{"app":"\#(app)","tier":"web","version":"v\#(step % 3)"}},"spec":{"containers":[{"name":"main","image":"registry.example/app:1","ports":[{"name":"http","containerPort":8080}]}]},"status":{"podIP":"\#(SyntheticCluster.podAddress(index))"}}"#
                 }
                 let start = clock.now
                 let response = try HTTPClient.send(
@@ -65,7 +67,9 @@ extension Bench {
             samples.sort()
             let achieved = Double(samples.count) / Double(seconds)
             let format = Measure.format
-            print("writes kind=\(kind.rawValue) count=\(samples.count) rate=\(format(achieved, "/s")) failures=\(failures) p50=\(format(Measure.percentile(samples, 0.5) / 1e6, "ms")) p99=\(format(Measure.percentile(samples, 0.99) / 1e6, "ms"))")
+            print(
+                "writes kind=\(kind.rawValue) count=\(samples.count) rate=\(format(achieved, "/s")) failures=\(failures) p50=\(format(Measure.percentile(samples, 0.5) / 1e6, "ms")) p99=\(format(Measure.percentile(samples, 0.99) / 1e6, "ms"))"
+            )
         }
     }
 }

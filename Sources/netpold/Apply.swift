@@ -29,7 +29,8 @@ extension Netpold {
 
         @Option(
             name: [.customShort("f"), .long],
-            help: ArgumentHelp("A file, a folder (its .yaml, .yml and .json files), or - for stdin; repeatable.", valueName: "file|dir|-"))
+            help: ArgumentHelp(
+                "A file, a folder (its .yaml, .yml and .json files), or - for stdin; repeatable.", valueName: "file|dir|-"))
         var filename: [String]
 
         @Option(name: [.customShort("n"), .long], help: "The namespace for documents that name none.")
@@ -51,7 +52,9 @@ extension Netpold {
                 files += count
                 return text
             }.joined(separator: "\n---\n")
-            if files > 1 { StandardError.writeLine("read \(files) files (\(bundle.utf8.count / 1024) KiB); sending one bundle...") }
+            if files > 1 {
+                StandardError.writeLine("read \(files) files (\(bundle.utf8.count / 1024) KiB); sending one bundle...")
+            }
             var query = "mode=\(mode.rawValue)"
             if let namespace { query += "&namespace=\(namespace)" }
             if dryRun { query += "&dryRun=true" }
@@ -67,21 +70,25 @@ extension Netpold {
                 let apiVersion = result["apiVersion"]?.stringValue ?? ""
                 let group = apiVersion.contains("/") ? "." + apiVersion.split(separator: "/")[0] : ""
                 let origin = result["convertedFrom"]?.stringValue.map { " (from \($0))" } ?? ""
-                print("\(kind.lowercased())\(group)/\(result["name"]?.stringValue ?? "") \(result["action"]?.stringValue ?? "")\(origin)\(suffix)")
+                print(
+                    "\(kind.lowercased())\(group)/\(result["name"]?.stringValue ?? "") \(result["action"]?.stringValue ?? "")\(origin)\(suffix)"
+                )
             }
             if results.count > 1 {
                 let summary = ["created", "updated", "unchanged", "deleted"].compactMap { action in
                     tally[action].map { "\($0) \(action)" }
                 }
                 StandardError.writeLine(
-                    "\(results.count) objects: \(summary.joined(separator: ", ")) at revision \(document["revision"]?.integerValue ?? 0)\(suffix)")
+                    "\(results.count) objects: \(summary.joined(separator: ", ")) at revision \(document["revision"]?.integerValue ?? 0)\(suffix)"
+                )
             }
         }
 
         /// In replace mode the server refuses a bundle whose objects live in a namespace it does not
         /// carry, whether or not that namespace is stored: say why, since "not found" alone misleads.
         func replaceAdvice(_ status: JSONValue?) -> String? {
-            guard mode == .replace, status?["reason"]?.stringValue == "NotFound", status?["details"]?["kind"]?.stringValue == "Namespace"
+            guard mode == .replace, status?["reason"]?.stringValue == "NotFound",
+                status?["details"]?["kind"]?.stringValue == "Namespace"
             else { return nil }
             let name = status?["details"]?["name"]?.stringValue ?? ""
             var text = """

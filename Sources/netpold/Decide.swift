@@ -41,7 +41,9 @@ extension Netpold {
         static let errorStatus: Int32 = 2
 
         enum Transport: String, ExpressibleByArgument, CaseIterable {
-            case tcp = "TCP", udp = "UDP", sctp = "SCTP"
+            case tcp = "TCP"
+            case udp = "UDP"
+            case sctp = "SCTP"
 
             init?(argument: String) { self.init(rawValue: argument.uppercased()) }
         }
@@ -76,7 +78,9 @@ extension Netpold {
         }
 
         func run() throws {
-            var body: [String: JSONValue] = ["source": from.json, "destination": to.json, "protocol": .string(transport.rawValue)]
+            var body: [String: JSONValue] = [
+                "source": from.json, "destination": to.json, "protocol": .string(transport.rawValue),
+            ]
             if let port { body["port"] = .integer(Int64(port)) }
             let response = try options.send(
                 "POST", "/v1/decide", headers: [("Content-Type", "application/json")], body: JSONWriter.bytes(.object(body)))

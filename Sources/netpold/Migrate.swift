@@ -16,9 +16,10 @@ extension Netpold {
         func run() throws {
             let list = try Migration.load(from: MigrationsLocator.find(migrations))
             let repository = try PolicyRepository(path: db, migrations: list)
-            print("\(db): schema at \(repository.schemaVersions.last ?? "none") (\(repository.schemaVersions.count) migrations applied)")
+            print(
+                "\(db): schema at \(repository.schemaVersions.last ?? "none") (\(repository.schemaVersions.count) migrations applied)"
+            )
             repository.close()
         }
     }
 }
-

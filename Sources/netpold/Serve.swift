@@ -31,7 +31,8 @@ extension Netpold {
         @Option(help: "The largest request body accepted, in bytes.")
         var maxBodyBytes: Int = 64 << 20
 
-        @Option(help: "Worker threads (default: twice the cores, at least 4, so writes waiting on fsync do not hold up decisions).")
+        @Option(
+            help: "Worker threads (default: twice the cores, at least 4, so writes waiting on fsync do not hold up decisions).")
         var threads: Int?
 
         @Option(help: "The least severe messages logged; info logs one line per request.")
@@ -128,7 +129,8 @@ extension Netpold {
                 readToken: try Secret.load(file: readTokenFile, environment: "NETPOLD_READ_TOKEN"))
             if options.accessControl.adminToken == nil, !["127.0.0.1", "::1", "localhost"].contains(host) {
                 logger.warning(
-                    "listening on \(host) without an admin token: anyone who can reach it can change policies (use --admin-token-file)")
+                    "listening on \(host) without an admin token: anyone who can reach it can change policies (use --admin-token-file)"
+                )
             }
             if let decisionLog { options.decisionRecorder = try FileDecisionRecorder(path: decisionLog) }
             options.openAPI = FileLocator.read(openapi, fallback: "openapi.yaml")
@@ -167,7 +169,8 @@ extension Netpold {
             case (nil, nil): break
             default: throw ValidationError("--tls-cert and --tls-key go together")
             }
-            let server = try HTTPServer(configuration: configuration, lane: Router.lane(for:)) { request in router.handle(request) }
+            let server = try HTTPServer(configuration: configuration, lane: Router.lane(for:)) { request in router.handle(request)
+            }
             started = true
             print("netpold \(Netpold.version) listening on \(server.url) (database \(db), revision \(service.current.revision))")
             fflush(nil)
@@ -181,7 +184,9 @@ extension Netpold {
             guard unfinished == 0 else {
                 // Closing the database under a running transaction would be worse than leaving it to
                 // SQLite's recovery: what did not commit is rolled back on the next start.
-                logger.warning("stopped with \(unfinished) request(s) still running after --shutdown-grace; exiting without closing the database")
+                logger.warning(
+                    "stopped with \(unfinished) request(s) still running after --shutdown-grace; exiting without closing the database"
+                )
                 return
             }
             repository.close()

@@ -9,7 +9,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A file holding the bearer token to send (or set NETPOLD_TOKEN).", valueName: "file"))
     var tokenFile: String?
 
-    @Option(help: ArgumentHelp("A PEM file of the certificates to trust for an https:// server (e.g. its own self-signed one).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "A PEM file of the certificates to trust for an https:// server (e.g. its own self-signed one).", valueName: "file"))
     var caFile: String?
 
     @Flag(help: "Do not check the https:// server's certificate (the traffic is encrypted, but anyone could be answering).")

@@ -40,7 +40,8 @@ enum StartupCheck {
         case EADDRINUSE:
             throw CleanError("cannot listen on \(shown): the port is in use (is another netpold running?); choose another --port")
         case EACCES:
-            throw CleanError("cannot listen on \(shown): permission denied (ports below 1024 need privileges); choose another --port")
+            throw CleanError(
+                "cannot listen on \(shown): permission denied (ports below 1024 need privileges); choose another --port")
         case EADDRNOTAVAIL:
             throw CleanError("cannot listen on \(shown): no interface of this machine has the address \(host); check --host")
         default:

@@ -31,7 +31,8 @@ struct Verdict {
             first = "\(painted)  \(from) -> \(to) \(transport)/\(port)  \(revision)"
         } else {
             let ranges = ports ?? []
-            first = "\(painted) \(ranges.isEmpty ? "on every \(transport) port" : Self.phrase(ranges, transport))  \(from) -> \(to)  \(revision)"
+            first =
+                "\(painted) \(ranges.isEmpty ? "on every \(transport) port" : Self.phrase(ranges, transport))  \(from) -> \(to)  \(revision)"
         }
         return [first, side("egress ", answer["egress"], subject: from), side("ingress", answer["ingress"], subject: to)]
     }
@@ -72,7 +73,8 @@ struct Verdict {
         guard let items = value?.arrayValue else { return nil }
         var ranges: [ClosedRange<Int>] = []
         for item in items {
-            guard let pair = item.arrayValue, pair.count == 2, let low = pair[0].integerValue, let high = pair[1].integerValue, low <= high
+            guard let pair = item.arrayValue, pair.count == 2, let low = pair[0].integerValue, let high = pair[1].integerValue,
+                low <= high
             else { return nil }
             ranges.append(Int(low)...Int(high))
         }

@@ -61,11 +61,13 @@ import Testing
     @Test func sendsMethodHeadersAndBodyAndReturnsTheWholeAnswer() throws {
         let server = try server()
         defer { server.stop() }
-        let posted = try HTTPClient.send(method: "POST", url: server.url + "/a", headers: [("X-Test", "1")], body: Array("abc".utf8))
+        let posted = try HTTPClient.send(
+            method: "POST", url: server.url + "/a", headers: [("X-Test", "1")], body: Array("abc".utf8))
         #expect(posted.status == 200)
         #expect(posted.bodyText == "POST /a len=3 x=1abc")
         #expect(posted.header("x-echo") == "yes")
-        #expect(try HTTPClient.send(method: "PUT", url: server.url + "/b", body: Array("xy".utf8)).bodyText == "PUT /b len=2 x=-xy")
+        #expect(
+            try HTTPClient.send(method: "PUT", url: server.url + "/b", body: Array("xy".utf8)).bodyText == "PUT /b len=2 x=-xy")
         #expect(try HTTPClient.send(method: "DELETE", url: server.url + "/c").bodyText == "DELETE /c len=0 x=-")
         #expect(try HTTPClient.send(method: "POST", url: server.url + "/d").bodyText == "POST /d len=0 x=-")
         #expect(try HTTPClient.send(method: "GET", url: server.url + "/missing").status == 404)

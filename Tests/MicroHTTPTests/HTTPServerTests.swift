@@ -69,7 +69,8 @@ extension Substring {
         configuration.maxBodyBytes = maxBody
         configuration.responses = responses
         return try HTTPServer(configuration: configuration) { request in
-            let text = "\(request.method) \(request.path) q=\(request.query["q"] ?? "-") len=\(request.body.count) ct=\(request.header("Content-Type") ?? "-")"
+            let text =
+                "\(request.method) \(request.path) q=\(request.query["q"] ?? "-") len=\(request.body.count) ct=\(request.header("Content-Type") ?? "-")"
             return HTTPResponse(status: 200, contentType: "text/plain", body: Array(text.utf8))
         }
     }
@@ -153,7 +154,9 @@ extension Substring {
         configuration.threads = threads
         configuration.connectionLimit = connectionLimit
         configuration.connectionTimeoutSeconds = timeout
-        return try HTTPServer(configuration: configuration) { _ in HTTPResponse(status: 200, contentType: "text/plain", body: Array("ok".utf8)) }
+        return try HTTPServer(configuration: configuration) { _ in
+            HTTPResponse(status: 200, contentType: "text/plain", body: Array("ok".utf8))
+        }
     }
 
     @Test func aClientThatStopsMidRequestDoesNotBlockOthers() throws {
@@ -207,8 +210,11 @@ extension Substring {
         var configuration = HTTPServerConfiguration()
         configuration.port = 0
         configuration.threads = 1
-        return try HTTPServer(configuration: configuration, lane: { $0.path == "/slow" ? .background : .inline }) { request in
-            guard request.path == "/slow" else { return HTTPResponse(status: 200, contentType: "text/plain", body: Array("fast".utf8)) }
+        let lane: HTTPLaneSelector = { $0.path == "/slow" ? .background : .inline }
+        return try HTTPServer(configuration: configuration, lane: lane) { request in
+            guard request.path == "/slow" else {
+                return HTTPResponse(status: 200, contentType: "text/plain", body: Array("fast".utf8))
+            }
             // Bounded wait, so a broken lane fails the test instead of hanging it.
             for _ in 0..<1000 where !slowRelease.raised.load(ordering: .relaxed) { usleep(5_000) }
             let text = fastAnswered.raised.load(ordering: .relaxed) ? "slow, after fast" : "slow, fast never answered"

@@ -29,7 +29,8 @@ import Testing
         #expect(
             try json("prod/app.kubernetes.io/name=web,canary=")
                 == .object([
-                    "namespace": .string("prod"), "labels": .object(["app.kubernetes.io/name": .string("web"), "canary": .string("")]),
+                    "namespace": .string("prod"),
+                    "labels": .object(["app.kubernetes.io/name": .string("web"), "canary": .string("")]),
                 ]))
     }
 
@@ -41,7 +42,8 @@ import Testing
     @Test func otherBadEndpointsSayWhatIsAccepted() {
         for text in ["web", "", "/web", "prod/", "x/Deployment/api", "10.0.0.300"] {
             let message = refusal(text)
-            #expect(message?.contains("give ns/pod, ns/label=value,... (a hypothetical pod) or one IP address") == true, "\(text)")
+            #expect(
+                message?.contains("give ns/pod, ns/label=value,... (a hypothetical pod) or one IP address") == true, "\(text)")
         }
         #expect(refusal("prod/app=web,tier")?.contains("\"tier\" is not label=value") == true)
         #expect(refusal("prod/=web") != nil)
@@ -88,10 +90,13 @@ import Testing
 
     @Test func aSideSaysWhichPortsItAllows() {
         let side: JSONValue = .object([
-            "allowed": .bool(false), "reason": .string("NoRuleMatched"), "ports": .array([.array([.integer(6379), .integer(6379)])]),
+            "allowed": .bool(false), "reason": .string("NoRuleMatched"),
+            "ports": .array([.array([.integer(6379), .integer(6379)])]),
             "policies": .array([.object(["name": .string("deny"), "namespace": .string("b")])]),
         ])
         let verdict = Verdict(.object(["allowed": .bool(false), "ingress": side]), port: nil, transport: "TCP")
-        #expect(verdict.side("ingress", side, subject: "b/y") == "  ingress allowed on TCP 6379 only; the others NoRuleMatched (applied: b/deny)")
+        #expect(
+            verdict.side("ingress", side, subject: "b/y")
+                == "  ingress allowed on TCP 6379 only; the others NoRuleMatched (applied: b/deny)")
     }
 }

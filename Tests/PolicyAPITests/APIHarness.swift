@@ -45,7 +45,8 @@ struct APIHarness {
         var headers: [String: String] = [:]
         if let contentType { headers["Content-Type"] = contentType }
         if let accept { headers["Accept"] = accept }
-        let response = router.handle(HTTPRequest(method: method, path: path, query: query, headers: headers, body: Array(body.utf8)))
+        let response = router.handle(
+            HTTPRequest(method: method, path: path, query: query, headers: headers, body: Array(body.utf8)))
         let json = (try? JSONParser.parse(response.body)) ?? .null
         return (response.status, json, response.bodyText)
     }
@@ -85,4 +86,5 @@ func podJSON(_ name: String, namespace: String = "x", ip: String, labels: String
     #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"\#(name)","namespace":"\#(namespace)","labels":\#(labels)},"spec":{"containers":[{"name":"c","image":"nginx","ports":[{"name":"http","containerPort":8080}]}]},"status":{"podIP":"\#(ip)"}}"#
 }
 
-let denyAllIngress = #"{"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"deny","namespace":"x"},"spec":{"podSelector":{}}}"#
+let denyAllIngress =
+    #"{"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"deny","namespace":"x"},"spec":{"podSelector":{}}}"#

@@ -9,13 +9,16 @@ import Testing
     static let reader = "read-token-0123456789abcdef"
 
     func router(admin: String? = AccessControlTests.admin, reader: String? = AccessControlTests.reader) throws -> Router {
-        let repository = try PolicyRepository(path: ":memory:", migrations: try Migration.load(from: repositoryRoot + "/migrations"))
+        let repository = try PolicyRepository(
+            path: ":memory:", migrations: try Migration.load(from: repositoryRoot + "/migrations"))
         return Router(
             service: try PolicyService(repository: repository), version: "test",
             options: RouterOptions(accessControl: AccessControl(adminToken: admin, readToken: reader)), logger: quietLogger)
     }
 
-    func send(_ router: Router, _ method: String, _ path: String, token: String?, body: String = "", query: [String: String] = [:]) -> HTTPResponse {
+    func send(
+        _ router: Router, _ method: String, _ path: String, token: String?, body: String = "", query: [String: String] = [:]
+    ) -> HTTPResponse {
         var headers: [String: String] = [:]
         if let token { headers["Authorization"] = "Bearer \(token)" }
         return router.handle(HTTPRequest(method: method, path: path, query: query, headers: headers, body: Array(body.utf8)))

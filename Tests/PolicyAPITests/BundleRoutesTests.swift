@@ -69,11 +69,14 @@ func example(_ name: String) throws -> String {
 
     @Test func createModeRefusesExistingObjectsAndReplaceModeDeletesTheRest() throws {
         let api = try APIHarness()
-        api.importYAML("apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n")
+        api.importYAML(
+            "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n")
         #expect(api.importYAML("apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n", mode: "create").status == 409)
         let replaced = api.importYAML("apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n", mode: "replace")
         #expect(replaced.status == 200)
-        let actions = (replaced.json["results"]?.arrayValue ?? []).map { "\($0["name"]?.stringValue ?? "") \($0["action"]?.stringValue ?? "")" }
+        let actions = (replaced.json["results"]?.arrayValue ?? []).map {
+            "\($0["name"]?.stringValue ?? "") \($0["action"]?.stringValue ?? "")"
+        }
         #expect(actions == ["a unchanged", "b deleted"])
         #expect(api.send("GET", "/api/v1/namespaces/b").status == 404)
     }
@@ -104,7 +107,8 @@ func example(_ name: String) throws -> String {
 
     @Test func aBundleMayNotNameOneObjectTwice() throws {
         let api = try APIHarness()
-        let response = api.importYAML("apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n")
+        let response = api.importYAML(
+            "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n")
         #expect(response.status == 400)
     }
 

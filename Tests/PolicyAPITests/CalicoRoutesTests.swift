@@ -7,7 +7,8 @@ import Testing
         api.send("POST", "/api/v1/namespaces", namespaceX)
         let global = api.send(
             "POST", "/apis/projectcalico.org/v3/globalnetworkpolicies",
-            #"{"apiVersion":"projectcalico.org/v3","kind":"GlobalNetworkPolicy","metadata":{"name":"g"},"spec":{"order":10,"selector":"all()","egress":[{"action":"Deny"}]}}"#)
+            #"{"apiVersion":"projectcalico.org/v3","kind":"GlobalNetworkPolicy","metadata":{"name":"g"},"spec":{"order":10,"selector":"all()","egress":[{"action":"Deny"}]}}"#
+        )
         #expect(global.status == 201, "\(global.text)")
         #expect(global.json["spec"]?["types"] == .array([.string("Egress")]))
         let namespaced = api.send(
@@ -39,7 +40,8 @@ import Testing
 
     @Test func tiersOtherThanDefaultAreRefusedWithAReason() throws {
         let api = try APIHarness()
-        let response = api.send("POST", "/apis/projectcalico.org/v3/globalnetworkpolicies", #"{"metadata":{"name":"g"},"spec":{"tier":"security"}}"#)
+        let response = api.send(
+            "POST", "/apis/projectcalico.org/v3/globalnetworkpolicies", #"{"metadata":{"name":"g"},"spec":{"tier":"security"}}"#)
         #expect(response.status == 422)
         #expect(response.json["message"]?.stringValue?.contains("tiers are not supported yet") == true)
     }
@@ -53,15 +55,22 @@ import Testing
         #expect(results.map { $0["kind"] } == [.string("GlobalNetworkPolicy"), .string("GlobalNetworkPolicy")])
         #expect(results.allSatisfy { $0["convertedFrom"] == .string("policy (v1)") })
         let stored = api.send("GET", "/apis/projectcalico.org/v3/globalnetworkpolicies/legacy-allow-trusted").json
-        #expect(stored["spec"]?["egress"]?.arrayValue?[0]["source"]?["selector"] == .string("projectcalico.org/namespace == 'trusted'"))
+        #expect(
+            stored["spec"]?["egress"]?.arrayValue?[0]["source"]?["selector"]
+                == .string("projectcalico.org/namespace == 'trusted'"))
 
-        api.importYAML("apiVersion: v1\nkind: Namespace\nmetadata: {name: trusted}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: default}\n")
+        api.importYAML(
+            "apiVersion: v1\nkind: Namespace\nmetadata: {name: trusted}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: default}\n"
+        )
         api.send("POST", "/api/v1/namespaces/trusted/pods", podJSON("app", namespace: "trusted", ip: "10.0.0.1"))
         api.send("POST", "/api/v1/namespaces/default/pods", podJSON("app", namespace: "default", ip: "10.0.0.2"))
         let trusted = api.send("GET", "/v1/decide?from=trusted/app&to=192.0.2.10&port=5432").json
         #expect(trusted["allowed"] == .bool(true))
         #expect(trusted["egress"]?["policy"]?["kind"] == .string("GlobalNetworkPolicy"))
-        #expect(trusted["egress"]?["policies"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["legacy-allow-trusted", "legacy-deny-egress"])
+        #expect(
+            trusted["egress"]?["policies"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == [
+                "legacy-allow-trusted", "legacy-deny-egress",
+            ])
         #expect(api.send("GET", "/v1/decide?from=default/app&to=192.0.2.10&port=5432").json["allowed"] == .bool(false))
         #expect(api.send("GET", "/v1/decide?from=default/app&to=1.1.1.1&port=443").json["allowed"] == .bool(false))
 
@@ -73,7 +82,10 @@ import Testing
 
     @Test func selectorsCanBeTriedOnLabelsOrOnStoredPods() throws {
         let api = try APIHarness()
-        let tried = api.send("POST", "/v1/selectors/evaluate", #"{"selector":"has(app) && tier in {'db', 'cache', 'db'}","labels":{"app":"pg","tier":"db"}}"#).json
+        let tried = api.send(
+            "POST", "/v1/selectors/evaluate",
+            #"{"selector":"has(app) && tier in {'db', 'cache', 'db'}","labels":{"app":"pg","tier":"db"}}"#
+        ).json
         #expect(tried["valid"] == .bool(true))
         #expect(tried["matches"] == .bool(true))
         #expect(tried["canonical"] == .string(#"(has(app) && tier in {"cache", "db"})"#))

@@ -35,7 +35,8 @@ import Testing
 
 @Suite struct BatchReaderTests {
     @Test func theFastBatchReaderAgreesWithTheGeneralPath() throws {
-        let text = #"{"items":[{"source":{"namespace":"x","pod":"a"},"destination":{"ip":"8.8.8.8"},"port":53,"protocol":"UDP"},{"source":{"ip":"1.1.1.1"},"destination":{"namespace":"x","pod":"a"}}]}"#
+        let text =
+            #"{"items":[{"source":{"namespace":"x","pod":"a"},"destination":{"ip":"8.8.8.8"},"port":53,"protocol":"UDP"},{"source":{"ip":"1.1.1.1"},"destination":{"namespace":"x","pod":"a"}}]}"#
         let fast = try #require(DecisionRequestReader.readBatch(Array(text.utf8)))
         let general = try #require(JSONParser.parse(text)["items"]?.arrayValue).map { try DecisionCodec.request($0) }
         #expect(fast == general)
@@ -96,7 +97,8 @@ struct RequestGenerator {
     mutating func labels() -> String {
         if chance(6) {
             plain = false
-            return [#"{"app":1}"#, #"{"app":"web","app":"db"}"#, "[]", "null", #"{"\u0061":"b"}"#][Int.random(in: 0..<5, using: &random)]
+            return [#"{"app":1}"#, #"{"app":"web","app":"db"}"#, "[]", "null", #"{"\u0061":"b"}"#][
+                Int.random(in: 0..<5, using: &random)]
         }
         switch Int.random(in: 0..<3, using: &random) {
         case 0: return "{}"
@@ -127,10 +129,17 @@ struct RequestGenerator {
     mutating func request() -> String {
         var members = [("source", endpoint()), ("destination", endpoint())]
         if chance(2) {
-            members.append(("port", value(["1", "80", "443", "65535", "null"], ["0", "65536", "080", "-1", "1e2", "80.0", #""80""#, "true", "123456789"])))
+            members.append(
+                (
+                    "port",
+                    value(
+                        ["1", "80", "443", "65535", "null"],
+                        ["0", "65536", "080", "-1", "1e2", "80.0", #""80""#, "true", "123456789"])
+                ))
         }
         if chance(2) {
-            members.append(("protocol", value([#""TCP""#, #""udp""#, #""Sctp""#], [#""ICMP""#, #""""#, "6", "null", #""t\u0063p""#])))
+            members.append(
+                ("protocol", value([#""TCP""#, #""udp""#, #""Sctp""#], [#""ICMP""#, #""""#, "6", "null", #""t\u0063p""#])))
         }
         if chance(20) {
             plain = false
@@ -212,7 +221,9 @@ struct RequestGenerator {
             guard let fast = DecisionRequestReader.readBatch(bytes) else { continue }
             fastAccepted += 1
             let general: [DecisionRequest]? = (try? JSONParser.parse(bytes)).flatMap { value in
-                guard case .object(let members) = value, members.count == 1, let list = value["items"]?.arrayValue else { return nil }
+                guard case .object(let members) = value, members.count == 1, let list = value["items"]?.arrayValue else {
+                    return nil
+                }
                 return try? list.map { try DecisionCodec.request($0) }
             }
             #expect(general == fast, "\(String(decoding: bytes, as: UTF8.self))")

@@ -9,13 +9,16 @@ import Testing
         api.send("POST", "/api/v1/namespaces/x/pods", podJSON("b", ip: "10.0.0.2", labels: #"{"app":"db"}"#))
         api.send(
             "POST", "/apis/networking.k8s.io/v1/namespaces/x/networkpolicies",
-            #"{"metadata":{"name":"db-access"},"spec":{"podSelector":{"matchLabels":{"app":"db"}},"ingress":[{"from":[{"podSelector":{"matchLabels":{"app":"web"}}}],"ports":[{"port":6379}]}]}}"#)
+            #"{"metadata":{"name":"db-access"},"spec":{"podSelector":{"matchLabels":{"app":"db"}},"ingress":[{"from":[{"podSelector":{"matchLabels":{"app":"web"}}}],"ports":[{"port":6379}]}]}}"#
+        )
         return api
     }
 
     @Test func postDecideExplainsBothSides() throws {
         let api = try cluster()
-        let answer = api.send("POST", "/v1/decide", #"{"source":{"namespace":"x","pod":"a"},"destination":{"namespace":"x","pod":"b"},"port":6379}"#).json
+        let answer = api.send(
+            "POST", "/v1/decide", #"{"source":{"namespace":"x","pod":"a"},"destination":{"namespace":"x","pod":"b"},"port":6379}"#
+        ).json
         #expect(answer["allowed"] == .bool(true))
         #expect(answer["revision"] == .integer(4))
         #expect(answer["egress"]?["reason"] == .string("NotIsolated"))
@@ -51,13 +54,17 @@ import Testing
 
     @Test func hypotheticalWorkloadsAreAnswered() throws {
         let api = try cluster()
-        let answer = api.send("POST", "/v1/decide", #"{"source":{"namespace":"x","labels":{"app":"web"}},"destination":{"namespace":"x","pod":"b"},"port":6379}"#).json
+        let answer = api.send(
+            "POST", "/v1/decide",
+            #"{"source":{"namespace":"x","labels":{"app":"web"}},"destination":{"namespace":"x","pod":"b"},"port":6379}"#
+        ).json
         #expect(answer["allowed"] == .bool(true))
     }
 
     @Test func aBatchIsAnsweredInOrderOnOneRevision() throws {
         let api = try cluster()
-        let body = #"{"items":[{"source":{"namespace":"x","pod":"a"},"destination":{"namespace":"x","pod":"b"},"port":6379},{"source":{"ip":"8.8.8.8"},"destination":{"namespace":"x","pod":"b"},"port":6379,"protocol":"TCP"}]}"#
+        let body =
+            #"{"items":[{"source":{"namespace":"x","pod":"a"},"destination":{"namespace":"x","pod":"b"},"port":6379},{"source":{"ip":"8.8.8.8"},"destination":{"namespace":"x","pod":"b"},"port":6379,"protocol":"TCP"}]}"#
         let answer = api.send("POST", "/v1/decide/batch", body).json
         #expect(answer["revision"] == .integer(4))
         #expect(answer["results"]?.arrayValue?.map { $0["allowed"] } == [.bool(true), .bool(false)])

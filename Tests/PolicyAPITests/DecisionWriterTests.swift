@@ -43,8 +43,15 @@ enum DecisionOracle {
         Decision(allowed: true, revision: 3, egress: nil, ingress: nil),
         Decision(
             allowed: false, revision: 42,
-            egress: SideDecision(allowed: true, reason: .allowedByPolicy, policy: PolicyReference(kind: "GlobalNetworkPolicy", apiVersion: "projectcalico.org/v3", namespace: nil, name: "trusted \"q\""), rule: 0, action: "Allow"),
-            ingress: SideDecision(allowed: false, reason: .noRuleMatched, policies: [PolicyReference(kind: "NetworkPolicy", namespace: "x", name: "default-deny")], ports: PortSet(ranges: [6379...6379])),
+            egress: SideDecision(
+                allowed: true, reason: .allowedByPolicy,
+                policy: PolicyReference(
+                    kind: "GlobalNetworkPolicy", apiVersion: "projectcalico.org/v3", namespace: nil, name: "trusted \"q\""),
+                rule: 0, action: "Allow"),
+            ingress: SideDecision(
+                allowed: false, reason: .noRuleMatched,
+                policies: [PolicyReference(kind: "NetworkPolicy", namespace: "x", name: "default-deny")],
+                ports: PortSet(ranges: [6379...6379])),
             ports: PortSet(ranges: [1...10, 20...30])),
     ])
     func theDirectWriterProducesWhatTheGeneralEncoderDoes(decision: Decision) throws {
@@ -89,7 +96,9 @@ enum DecisionOracle {
                         let decision = try compiled.decide(
                             DecisionRequest(source: source, destination: destination, port: port, protocol: proto))
                         let bytes = DecisionWriter.bytes(decision)
-                        #expect(try JSONParser.parse(bytes) == DecisionOracle.json(decision), "\(source) -> \(destination) \(String(describing: port))")
+                        #expect(
+                            try JSONParser.parse(bytes) == DecisionOracle.json(decision),
+                            "\(source) -> \(destination) \(String(describing: port))")
                         var byValue = decision
                         for side in [\Decision.egress, \Decision.ingress] {
                             guard let policies = decision[keyPath: side]?.policies, !policies.isEmpty else { continue }

@@ -37,7 +37,10 @@ import Testing
 
     @Test func invalidUTF8AndNULBytesAreRefused() throws {
         let api = try APIHarness()
-        let invalid = api.router.handle(.init(method: "POST", path: "/v1/import", headers: ["Content-Type": "application/yaml"], body: [0x61, 0x3A, 0x20, 0xFF, 0xFE]))
+        let invalid = api.router.handle(
+            .init(
+                method: "POST", path: "/v1/import", headers: ["Content-Type": "application/yaml"],
+                body: [0x61, 0x3A, 0x20, 0xFF, 0xFE]))
         #expect(invalid.status == 400)
         let nul = api.send("POST", "/v1/import", "apiVersion: v1\u{0}\nkind: Namespace\n", contentType: "application/yaml")
         #expect(nul.status == 400)
@@ -76,9 +79,12 @@ import Testing
         let codes = await withTaskGroup(of: Int.self) { group in
             for index in 0..<16 {
                 group.addTask {
-                    router.handle(.init(
-                        method: "PUT", path: "/api/v1/namespaces/x",
-                        body: Array(#"{"metadata":{"name":"x","resourceVersion":"1","labels":{"writer":"w\#(index)"}}}"#.utf8))).status
+                    router.handle(
+                        .init(
+                            method: "PUT", path: "/api/v1/namespaces/x",
+                            body: Array(#"{"metadata":{"name":"x","resourceVersion":"1","labels":{"writer":"w\#(index)"}}}"#.utf8)
+                        )
+                    ).status
                 }
             }
             var codes: [Int] = []

@@ -43,10 +43,12 @@ import Testing
         let api = try APIHarness()
         api.send("POST", "/api/v1/namespaces", namespaceX)
         api.send("PUT", "/api/v1/namespaces/x", #"{"metadata":{"name":"x","labels":{"v":"2"}}}"#)
-        let stale = api.send("PUT", "/api/v1/namespaces/x", #"{"metadata":{"name":"x","resourceVersion":"1","labels":{"v":"3"}}}"#)
+        let stale = api.send(
+            "PUT", "/api/v1/namespaces/x", #"{"metadata":{"name":"x","resourceVersion":"1","labels":{"v":"3"}}}"#)
         #expect(stale.status == 409)
         #expect(stale.json["reason"] == .string("Conflict"))
-        let fresh = api.send("PUT", "/api/v1/namespaces/x", #"{"metadata":{"name":"x","resourceVersion":"2","labels":{"v":"3"}}}"#)
+        let fresh = api.send(
+            "PUT", "/api/v1/namespaces/x", #"{"metadata":{"name":"x","resourceVersion":"2","labels":{"v":"3"}}}"#)
         #expect(fresh.status == 200)
     }
 
@@ -91,7 +93,9 @@ import Testing
         let api = try APIHarness()
         api.send("POST", "/api/v1/namespaces", namespaceX)
         for (index, app) in ["web", "db", "web", "cache", "web"].enumerated() {
-            api.send("POST", "/api/v1/namespaces/x/pods", podJSON("p\(index)", ip: "10.0.0.\(index + 1)", labels: #"{"app":"\#(app)"}"#))
+            api.send(
+                "POST", "/api/v1/namespaces/x/pods",
+                podJSON("p\(index)", ip: "10.0.0.\(index + 1)", labels: #"{"app":"\#(app)"}"#))
         }
         let web = api.send("GET", "/api/v1/namespaces/x/pods?labelSelector=app%3Dweb").json
         #expect(web["kind"] == .string("PodList"))

@@ -13,7 +13,8 @@ final class MemoryRecorder: DecisionRecorder {
 
 @Suite struct ObservabilityTests {
     func harness(recorder: MemoryRecorder? = nil) throws -> Router {
-        let repository = try PolicyRepository(path: ":memory:", migrations: try Migration.load(from: repositoryRoot + "/migrations"))
+        let repository = try PolicyRepository(
+            path: ":memory:", migrations: try Migration.load(from: repositoryRoot + "/migrations"))
         return Router(
             service: try PolicyService(repository: repository), version: "test",
             options: RouterOptions(decisionRecorder: recorder, openAPI: "openapi: 3.0.3\n"), logger: quietLogger)
@@ -32,7 +33,8 @@ final class MemoryRecorder: DecisionRecorder {
     @Test func metricsCountRequestsDecisionsAndObjects() throws {
         let router = try harness()
         _ = router.handle(HTTPRequest(method: "POST", path: "/api/v1/namespaces", body: Array(namespaceX.utf8)))
-        _ = router.handle(HTTPRequest(method: "GET", path: "/v1/decide", query: ["from": "1.1.1.1", "to": "2.2.2.2", "port": "80"]))
+        _ = router.handle(
+            HTTPRequest(method: "GET", path: "/v1/decide", query: ["from": "1.1.1.1", "to": "2.2.2.2", "port": "80"]))
         _ = router.handle(HTTPRequest(method: "GET", path: "/api/v1/namespaces/nope"))
         let text = router.handle(HTTPRequest(method: "GET", path: "/metrics")).bodyText
         #expect(text.contains(#"netpold_http_requests_total{route="/api/v1/namespaces",method="POST",code="201"} 1"#))
@@ -46,7 +48,10 @@ final class MemoryRecorder: DecisionRecorder {
     @Test func everyDecisionIsAudited() throws {
         let recorder = MemoryRecorder()
         let router = try harness(recorder: recorder)
-        _ = router.handle(HTTPRequest(method: "GET", path: "/v1/decide", query: ["from": "1.1.1.1", "to": "2.2.2.2", "port": "53", "protocol": "UDP"], headers: ["X-Request-Id": "r1"]))
+        _ = router.handle(
+            HTTPRequest(
+                method: "GET", path: "/v1/decide", query: ["from": "1.1.1.1", "to": "2.2.2.2", "port": "53", "protocol": "UDP"],
+                headers: ["X-Request-Id": "r1"]))
         let line = try #require(recorder.lines.withLock { $0.first })
         let record = try JSONParser.parse(line)
         #expect(record["requestId"] == .string("r1"))

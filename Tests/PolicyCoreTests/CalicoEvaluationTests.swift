@@ -8,8 +8,11 @@ struct CalicoCluster {
     init() {
         snapshot.upsert(.namespace(Namespace(name: "app", labels: ["team": "dev"])))
         snapshot.upsert(.namespace(Namespace(name: "ops", labels: ["team": "ops"])))
-        let ports = [Pod.NamedPort(name: "metrics", port: 9100, protocol: .tcp), Pod.NamedPort(name: "dns", port: 5353, protocol: .udp)]
-        snapshot.upsert(.pod(Pod(namespace: "app", name: "svc", labels: ["app": "svc"], ips: [IPAddress("10.1.0.1")!], namedPorts: ports)))
+        let ports = [
+            Pod.NamedPort(name: "metrics", port: 9100, protocol: .tcp), Pod.NamedPort(name: "dns", port: 5353, protocol: .udp),
+        ]
+        snapshot.upsert(
+            .pod(Pod(namespace: "app", name: "svc", labels: ["app": "svc"], ips: [IPAddress("10.1.0.1")!], namedPorts: ports)))
         snapshot.upsert(.pod(Pod(namespace: "app", name: "other", labels: ["app": "other"], ips: [IPAddress("10.1.0.2")!])))
         snapshot.upsert(.pod(Pod(namespace: "ops", name: "tool", labels: ["app": "tool"], ips: [IPAddress("10.2.0.1")!])))
     }
@@ -28,7 +31,8 @@ struct CalicoCluster {
             let parts = text.split(separator: "/")
             return .pod(namespace: String(parts[0]), name: String(parts[1]))
         }
-        return try CompiledPolicySet(snapshot).decide(DecisionRequest(source: endpoint(from), destination: endpoint(to), port: port, protocol: proto))
+        return try CompiledPolicySet(snapshot).decide(
+            DecisionRequest(source: endpoint(from), destination: endpoint(to), port: port, protocol: proto))
     }
 }
 
@@ -36,7 +40,9 @@ struct CalicoCluster {
     @Test func theFirstMatchingAllowOrDenyInOrderDecides() throws {
         var cluster = CalicoCluster()
         try cluster.add(#"{"order":200,"selector":"app == 'svc'","ingress":[{"action":"Allow"}]}"#, name: "b-allow")
-        try cluster.add(#"{"order":100,"selector":"app == 'svc'","ingress":[{"action":"Deny","source":{"selector":"app == 'other'"}}]}"#, name: "a-deny")
+        try cluster.add(
+            #"{"order":100,"selector":"app == 'svc'","ingress":[{"action":"Deny","source":{"selector":"app == 'other'"}}]}"#,
+            name: "a-deny")
         let denied = try cluster.decide("app/other", "app/svc")
         #expect(!denied.allowed)
         #expect(denied.ingress?.reason == .deniedByPolicy)
@@ -50,7 +56,9 @@ struct CalicoCluster {
 
     @Test func logGoesOnToTheNextRule() throws {
         var cluster = CalicoCluster()
-        try cluster.add(#"{"selector":"app == 'svc'","ingress":[{"action":"Log"},{"action":"Allow","protocol":"TCP","destination":{"ports":[80]}}]}"#, name: "p")
+        try cluster.add(
+            #"{"selector":"app == 'svc'","ingress":[{"action":"Log"},{"action":"Allow","protocol":"TCP","destination":{"ports":[80]}}]}"#,
+            name: "p")
         let decision = try cluster.decide("ops/tool", "app/svc")
         #expect(decision.allowed)
         #expect(decision.ingress?.rule == 1)
@@ -59,7 +67,9 @@ struct CalicoCluster {
 
     @Test func passSkipsTheRestOfTheTierIncludingKubernetesPolicies() throws {
         var cluster = CalicoCluster()
-        try cluster.add(#"{"order":100,"selector":"app == 'svc'","ingress":[{"action":"Pass","source":{"namespaceSelector":"team == 'ops'"}}]}"#, name: "pass")
+        try cluster.add(
+            #"{"order":100,"selector":"app == 'svc'","ingress":[{"action":"Pass","source":{"namespaceSelector":"team == 'ops'"}}]}"#,
+            name: "pass")
         try cluster.add(#"{"order":200,"selector":"app == 'svc'","ingress":[{"action":"Deny"}]}"#, name: "deny")
         try cluster.addKubernetes(#"{"podSelector":{}}"#, name: "isolate", namespace: "app")
         let passed = try cluster.decide("ops/tool", "app/svc")
@@ -71,8 +81,12 @@ struct CalicoCluster {
 
     @Test func aPolicyThatAppliesButMatchesNothingIsNotADenyYetIsolates() throws {
         var cluster = CalicoCluster()
-        try cluster.add(#"{"order":10,"selector":"app == 'svc'","ingress":[{"action":"Deny","source":{"selector":"app == 'nobody'"}}]}"#, name: "deny-nobody")
-        try cluster.add(#"{"order":20,"selector":"app == 'svc'","ingress":[{"action":"Allow","source":{"selector":"app == 'tool'"}}]}"#, name: "allow-tool")
+        try cluster.add(
+            #"{"order":10,"selector":"app == 'svc'","ingress":[{"action":"Deny","source":{"selector":"app == 'nobody'"}}]}"#,
+            name: "deny-nobody")
+        try cluster.add(
+            #"{"order":20,"selector":"app == 'svc'","ingress":[{"action":"Allow","source":{"selector":"app == 'tool'"}}]}"#,
+            name: "allow-tool")
         #expect(try cluster.decide("ops/tool", "app/svc").allowed)
         let other = try cluster.decide("app/other", "app/svc")
         #expect(!other.allowed)
@@ -81,8 +95,11 @@ struct CalicoCluster {
 
     @Test func kubernetesPoliciesSitAtOrder1000() throws {
         var cluster = CalicoCluster()
-        try cluster.addKubernetes(#"{"podSelector":{"matchLabels":{"app":"svc"}},"ingress":[{}]}"#, name: "allow-all", namespace: "app")
-        try cluster.add(#"{"order":999,"selector":"app == 'svc'","ingress":[{"action":"Deny","source":{"selector":"app == 'tool'"}}]}"#, name: "before")
+        try cluster.addKubernetes(
+            #"{"podSelector":{"matchLabels":{"app":"svc"}},"ingress":[{}]}"#, name: "allow-all", namespace: "app")
+        try cluster.add(
+            #"{"order":999,"selector":"app == 'svc'","ingress":[{"action":"Deny","source":{"selector":"app == 'tool'"}}]}"#,
+            name: "before")
         try cluster.add(#"{"order":1001,"selector":"app == 'svc'","ingress":[{"action":"Deny"}]}"#, name: "after")
         try cluster.add(#"{"selector":"app == 'svc'","ingress":[{"action":"Deny"}]}"#, name: "unordered")
         let tool = try cluster.decide("ops/tool", "app/svc")
@@ -102,7 +119,9 @@ struct CalicoCluster {
 
     @Test func namespacedPoliciesSelectAndMatchOnlyTheirNamespace() throws {
         var cluster = CalicoCluster()
-        try cluster.add(#"{"selector":"all()","ingress":[{"action":"Allow","source":{"selector":"all()"}}]}"#, name: "same-ns", namespace: "app")
+        try cluster.add(
+            #"{"selector":"all()","ingress":[{"action":"Allow","source":{"selector":"all()"}}]}"#, name: "same-ns",
+            namespace: "app")
         #expect(try cluster.decide("app/other", "app/svc").allowed)
         #expect(try !cluster.decide("ops/tool", "app/svc").allowed)
         #expect(try cluster.decide("app/svc", "ops/tool").ingress?.reason == .notIsolated)
@@ -110,12 +129,15 @@ struct CalicoCluster {
 
     @Test func selectorsNeverMatchExternalAddressesButNotSelectorDoes() throws {
         var cluster = CalicoCluster()
-        try cluster.add(#"{"selector":"app == 'svc'","ingress":[{"action":"Allow","source":{"notSelector":"app == 'other'"}}]}"#, name: "not-other")
+        try cluster.add(
+            #"{"selector":"app == 'svc'","ingress":[{"action":"Allow","source":{"notSelector":"app == 'other'"}}]}"#,
+            name: "not-other")
         #expect(try cluster.decide("203.0.113.1", "app/svc").allowed)
         #expect(try cluster.decide("ops/tool", "app/svc").allowed)
         #expect(try !cluster.decide("app/other", "app/svc").allowed)
         var selecting = CalicoCluster()
-        try selecting.add(#"{"selector":"app == 'svc'","ingress":[{"action":"Allow","source":{"selector":"all()"}}]}"#, name: "pods-only")
+        try selecting.add(
+            #"{"selector":"app == 'svc'","ingress":[{"action":"Allow","source":{"selector":"all()"}}]}"#, name: "pods-only")
         #expect(try !selecting.decide("203.0.113.1", "app/svc").allowed)
     }
 
@@ -153,7 +175,9 @@ struct CalicoCluster {
 
     @Test func namedPortsMatchTheDeclaredProtocolOnly() throws {
         var cluster = CalicoCluster()
-        try cluster.add(#"{"selector":"app == 'svc'","ingress":[{"action":"Allow","destination":{"ports":["metrics","dns"]}}]}"#, name: "named")
+        try cluster.add(
+            #"{"selector":"app == 'svc'","ingress":[{"action":"Allow","destination":{"ports":["metrics","dns"]}}]}"#,
+            name: "named")
         #expect(try cluster.decide("ops/tool", "app/svc", port: 9100).allowed)
         #expect(try !cluster.decide("ops/tool", "app/svc", port: 9100, .udp).allowed)
         #expect(try cluster.decide("ops/tool", "app/svc", port: 5353, .udp).allowed)
@@ -161,7 +185,9 @@ struct CalicoCluster {
 
     @Test func notPortsCarveOutOfAnAllow() throws {
         var cluster = CalicoCluster()
-        try cluster.add(#"{"selector":"app == 'svc'","ingress":[{"action":"Allow","protocol":"TCP","destination":{"notPorts":[22,"8000:8999"]}}]}"#, name: "not-ports")
+        try cluster.add(
+            #"{"selector":"app == 'svc'","ingress":[{"action":"Allow","protocol":"TCP","destination":{"notPorts":[22,"8000:8999"]}}]}"#,
+            name: "not-ports")
         #expect(try !cluster.decide("ops/tool", "app/svc", port: 22).allowed)
         #expect(try !cluster.decide("ops/tool", "app/svc", port: 8500).allowed)
         #expect(try cluster.decide("ops/tool", "app/svc", port: 9000).allowed)
@@ -187,8 +213,12 @@ struct CalicoCluster {
 @Suite struct CalicoEveryPortTests {
     @Test func everyPortQuestionsFollowTheOrderedWalk() throws {
         var cluster = CalicoCluster()
-        try cluster.add(#"{"order":1,"selector":"app == 'svc'","ingress":[{"action":"Deny","protocol":"TCP","destination":{"ports":[22]}},{"action":"Log"},{"action":"Allow","protocol":"TCP","destination":{"ports":["1:1024"]}}]}"#, name: "a")
-        try cluster.add(#"{"order":2,"selector":"app == 'svc'","ingress":[{"action":"Pass","protocol":"TCP","destination":{"ports":["8000:8100"]}}]}"#, name: "b")
+        try cluster.add(
+            #"{"order":1,"selector":"app == 'svc'","ingress":[{"action":"Deny","protocol":"TCP","destination":{"ports":[22]}},{"action":"Log"},{"action":"Allow","protocol":"TCP","destination":{"ports":["1:1024"]}}]}"#,
+            name: "a")
+        try cluster.add(
+            #"{"order":2,"selector":"app == 'svc'","ingress":[{"action":"Pass","protocol":"TCP","destination":{"ports":["8000:8100"]}}]}"#,
+            name: "b")
         let decision = try cluster.decide("ops/tool", "app/svc", port: nil)
         #expect(!decision.allowed)
         #expect(decision.ports?.ranges == [1...21, 23...1024, 8000...8100])
@@ -201,7 +231,8 @@ struct CalicoCluster {
 
     @Test func ipVersionMatchesTheConnectionsFamily() throws {
         var cluster = CalicoCluster()
-        try cluster.add(#"{"selector":"app == 'svc'","types":["Egress"],"egress":[{"action":"Allow","ipVersion":6}]}"#, name: "v6-only")
+        try cluster.add(
+            #"{"selector":"app == 'svc'","types":["Egress"],"egress":[{"action":"Allow","ipVersion":6}]}"#, name: "v6-only")
         #expect(try cluster.decide("app/svc", "fd00::1", port: 443).allowed)
         #expect(try !cluster.decide("app/svc", "10.9.9.9", port: 443).allowed)
     }

@@ -4,7 +4,8 @@ import Testing
 func calicoDocument(_ spec: String, name: String = "c", namespace: String? = nil) throws -> JSONValue {
     let kind = namespace == nil ? "GlobalNetworkPolicy" : "NetworkPolicy"
     let metadata = namespace.map { #"{"name":"\#(name)","namespace":"\#($0)"}"# } ?? #"{"name":"\#(name)"}"#
-    return try JSONParser.parse(#"{"apiVersion":"projectcalico.org/v3","kind":"\#(kind)","metadata":\#(metadata),"spec":\#(spec)}"#)
+    return try JSONParser.parse(
+        #"{"apiVersion":"projectcalico.org/v3","kind":"\#(kind)","metadata":\#(metadata),"spec":\#(spec)}"#)
 }
 
 func calicoCauses(_ spec: String, namespace: String? = nil) throws -> [FieldError] {
@@ -45,9 +46,18 @@ func decodeCalico(_ spec: String, namespace: String? = nil) throws -> CalicoPoli
         (#"{"ingress":[{"action":"Allow","protocol":"GRE"}]}"#, "spec.ingress[0].protocol"),
         (#"{"ingress":[{"action":"Allow","protocol":256}]}"#, "spec.ingress[0].protocol"),
         (#"{"ingress":[{"action":"Allow","destination":{"ports":[80]}}]}"#, "spec.ingress[0].destination.ports"),
-        (#"{"ingress":[{"action":"Allow","protocol":"ICMP","destination":{"ports":[80]}}]}"#, "spec.ingress[0].destination.ports"),
-        (#"{"ingress":[{"action":"Allow","protocol":"TCP","destination":{"ports":["90:80"]}}]}"#, "spec.ingress[0].destination.ports[0]"),
-        (#"{"ingress":[{"action":"Allow","protocol":"TCP","destination":{"ports":[0]}}]}"#, "spec.ingress[0].destination.ports[0]"),
+        (
+            #"{"ingress":[{"action":"Allow","protocol":"ICMP","destination":{"ports":[80]}}]}"#,
+            "spec.ingress[0].destination.ports"
+        ),
+        (
+            #"{"ingress":[{"action":"Allow","protocol":"TCP","destination":{"ports":["90:80"]}}]}"#,
+            "spec.ingress[0].destination.ports[0]"
+        ),
+        (
+            #"{"ingress":[{"action":"Allow","protocol":"TCP","destination":{"ports":[0]}}]}"#,
+            "spec.ingress[0].destination.ports[0]"
+        ),
         (#"{"ingress":[{"action":"Allow","source":{"nets":["10.0.0.1"]}}]}"#, "spec.ingress[0].source.nets[0]"),
         (#"{"ingress":[{"action":"Allow","source":{"nets":["10.0.0.0/8","fd00::/8"]}}]}"#, "spec.ingress[0]"),
         (#"{"ingress":[{"action":"Allow","source":{"selector":"app = 'x'"}}]}"#, "spec.ingress[0].source.selector"),
@@ -73,7 +83,9 @@ func decodeCalico(_ spec: String, namespace: String? = nil) throws -> CalicoPoli
     }
 
     @Test func namedPortsWithoutProtocolAndRangesAreAccepted() throws {
-        let policy = try decodeCalico(#"{"ingress":[{"action":"Allow","destination":{"ports":["metrics","dns"]}},{"action":"Allow","protocol":"TCP","destination":{"ports":["1000:2000",8443,"http"]}}]}"#)
+        let policy = try decodeCalico(
+            #"{"ingress":[{"action":"Allow","destination":{"ports":["metrics","dns"]}},{"action":"Allow","protocol":"TCP","destination":{"ports":["1000:2000",8443,"http"]}}]}"#
+        )
         #expect(policy.ingress[0].destination.ports == [.named("metrics"), .named("dns")])
         #expect(policy.ingress[1].destination.ports == [.range(1000, 2000), .range(8443, 8443), .named("http")])
     }
@@ -99,20 +111,25 @@ func decodeCalico(_ spec: String, namespace: String? = nil) throws -> CalicoPoli
         #expect(rule?["destination"]?["nets"] == .array([.string("8.8.8.8/32")]))
         #expect(rule?["source"]?["selector"] == .string("projectcalico.org/namespace == 'trusted'"))
         #expect(decoded.body["spec"]?["types"] == .array([.string("Egress")]))
-        guard case .calicoPolicy(let policy) = decoded.model else { Issue.record("not Calico"); return }
+        guard case .calicoPolicy(let policy) = decoded.model else {
+            Issue.record("not Calico")
+            return
+        }
         #expect(policy.order == 400)
         #expect(policy.appliesToEgress && !policy.appliesToIngress)
     }
 
     @Test(arguments: [("pass", "Pass"), ("next-tier", "Pass"), ("log", "Log"), ("deny", "Deny"), ("allow", "Allow")])
     func v1ActionsAreCapitalised(v1: String, v3: String) throws {
-        let document = try JSONParser.parse(#"{"apiVersion":"v1","kind":"policy","metadata":{"name":"p"},"spec":{"ingress":[{"action":"\#(v1)"}]}}"#)
+        let document = try JSONParser.parse(
+            #"{"apiVersion":"v1","kind":"policy","metadata":{"name":"p"},"spec":{"ingress":[{"action":"\#(v1)"}]}}"#)
         #expect(try ObjectDecoder.decode(document).body["spec"]?["ingress"]?.arrayValue?[0]["action"] == .string(v3))
     }
 
     @Test func v1ProtocolsAndTypesAreConverted() throws {
         let document = try JSONParser.parse(
-            #"{"apiVersion":"v1","kind":"policy","metadata":{"name":"p"},"spec":{"types":["ingress","egress"],"ingress":[{"action":"allow","protocol":"tcp","notProtocol":"udplite","destination":{"ports":[80,"8000:8080"]}}]}}"#)
+            #"{"apiVersion":"v1","kind":"policy","metadata":{"name":"p"},"spec":{"types":["ingress","egress"],"ingress":[{"action":"allow","protocol":"tcp","notProtocol":"udplite","destination":{"ports":[80,"8000:8080"]}}]}}"#
+        )
         let decoded = try ObjectDecoder.decode(document)
         #expect(decoded.body["spec"]?["types"] == .array([.string("Ingress"), .string("Egress")]))
         #expect(decoded.body["spec"]?["ingress"]?.arrayValue?[0]["protocol"] == .string("TCP"))
@@ -121,7 +138,8 @@ func decodeCalico(_ spec: String, namespace: String? = nil) throws -> CalicoPoli
 
     @Test func badV1DocumentsNameTheirV1Fields() throws {
         let document = try JSONParser.parse(
-            #"{"apiVersion":"v1","kind":"policy","metadata":{"name":"p"},"spec":{"egress":[{"action":"drop","destination":{"net":"8.8.8.300"}}]}}"#)
+            #"{"apiVersion":"v1","kind":"policy","metadata":{"name":"p"},"spec":{"egress":[{"action":"drop","destination":{"net":"8.8.8.300"}}]}}"#
+        )
         do {
             _ = try ObjectDecoder.decode(document)
             Issue.record("accepted")

@@ -1,5 +1,5 @@
-import Testing
 import PolicyCore
+import Testing
 
 /// A small cluster: namespaces x (team=a) and y (team=b); pods with IPs and named ports.
 struct Cluster {
@@ -11,9 +11,12 @@ struct Cluster {
         let ports = [
             Pod.NamedPort(name: "http", port: 8080, protocol: .tcp), Pod.NamedPort(name: "dns", port: 53, protocol: .udp),
         ]
-        snapshot.upsert(.pod(Pod(namespace: "x", name: "a", labels: ["app": "web"], ips: [IPAddress("10.0.1.1")!], namedPorts: ports)))
-        snapshot.upsert(.pod(Pod(namespace: "x", name: "b", labels: ["app": "db"], ips: [IPAddress("10.0.1.2")!], namedPorts: ports)))
-        snapshot.upsert(.pod(Pod(namespace: "y", name: "a", labels: ["app": "web"], ips: [IPAddress("10.0.2.1")!], namedPorts: ports)))
+        snapshot.upsert(
+            .pod(Pod(namespace: "x", name: "a", labels: ["app": "web"], ips: [IPAddress("10.0.1.1")!], namedPorts: ports)))
+        snapshot.upsert(
+            .pod(Pod(namespace: "x", name: "b", labels: ["app": "db"], ips: [IPAddress("10.0.1.2")!], namedPorts: ports)))
+        snapshot.upsert(
+            .pod(Pod(namespace: "y", name: "a", labels: ["app": "web"], ips: [IPAddress("10.0.2.1")!], namedPorts: ports)))
         for (offset, spec) in policies.enumerated() {
             try add(spec, name: "p\(offset)")
         }
@@ -79,14 +82,32 @@ struct Cluster {
         (#"{"ingress":[{"from":[{"namespaceSelector":{}}]}]}"#, "y/a", true),
         (#"{"ingress":[{"from":[{"namespaceSelector":{}}]}]}"#, "8.8.8.8", false),
         // both in one peer: ANDed
-        (#"{"ingress":[{"from":[{"namespaceSelector":{"matchLabels":{"team":"b"}},"podSelector":{"matchLabels":{"app":"db"}}}]}]}"#, "y/a", false),
-        (#"{"ingress":[{"from":[{"namespaceSelector":{"matchLabels":{"team":"b"}},"podSelector":{"matchLabels":{"app":"web"}}}]}]}"#, "y/a", true),
+        (
+            #"{"ingress":[{"from":[{"namespaceSelector":{"matchLabels":{"team":"b"}},"podSelector":{"matchLabels":{"app":"db"}}}]}]}"#,
+            "y/a", false
+        ),
+        (
+            #"{"ingress":[{"from":[{"namespaceSelector":{"matchLabels":{"team":"b"}},"podSelector":{"matchLabels":{"app":"web"}}}]}]}"#,
+            "y/a", true
+        ),
         // two peers: ORed
-        (#"{"ingress":[{"from":[{"namespaceSelector":{"matchLabels":{"team":"b"}}},{"podSelector":{"matchLabels":{"app":"db"}}}]}]}"#, "x/b", true),
+        (
+            #"{"ingress":[{"from":[{"namespaceSelector":{"matchLabels":{"team":"b"}}},{"podSelector":{"matchLabels":{"app":"db"}}}]}]}"#,
+            "x/b", true
+        ),
         // matchExpressions: NotIn and DoesNotExist match a missing key
-        (#"{"ingress":[{"from":[{"namespaceSelector":{"matchExpressions":[{"key":"zone","operator":"NotIn","values":["z"]}]}}]}]}"#, "y/a", true),
-        (#"{"ingress":[{"from":[{"namespaceSelector":{"matchExpressions":[{"key":"team","operator":"In","values":["a"]}]}}]}]}"#, "y/a", false),
-        (#"{"ingress":[{"from":[{"podSelector":{"matchExpressions":[{"key":"tier","operator":"DoesNotExist"}]}}]}]}"#, "x/b", true),
+        (
+            #"{"ingress":[{"from":[{"namespaceSelector":{"matchExpressions":[{"key":"zone","operator":"NotIn","values":["z"]}]}}]}]}"#,
+            "y/a", true
+        ),
+        (
+            #"{"ingress":[{"from":[{"namespaceSelector":{"matchExpressions":[{"key":"team","operator":"In","values":["a"]}]}}]}]}"#,
+            "y/a", false
+        ),
+        (
+            #"{"ingress":[{"from":[{"podSelector":{"matchExpressions":[{"key":"tier","operator":"DoesNotExist"}]}}]}]}"#, "x/b",
+            true
+        ),
         (#"{"ingress":[{"from":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"y"}}}]}]}"#, "y/a", true),
         // ipBlock matches pod addresses too, and except carves out
         (#"{"ingress":[{"from":[{"ipBlock":{"cidr":"10.0.0.0/16"}}]}]}"#, "y/a", true),
@@ -123,7 +144,9 @@ struct Cluster {
     }
 
     @Test func namedPortsOnEgressResolveOnThePeerAndNeverOnExternalAddresses() throws {
-        let cluster = try Cluster(policies: [#"{"podSelector":{},"policyTypes":["Egress"],"egress":[{"ports":[{"port":"http"}]}]}"#])
+        let cluster = try Cluster(policies: [
+            #"{"podSelector":{},"policyTypes":["Egress"],"egress":[{"ports":[{"port":"http"}]}]}"#
+        ])
         #expect(try cluster.allowed("x/a", "y/a", port: 8080))
         #expect(try !cluster.allowed("x/a", "y/a", port: 80))
         #expect(try !cluster.allowed("x/a", "8.8.8.8", port: 8080))
@@ -140,7 +163,9 @@ struct Cluster {
     }
 
     @Test func selfTrafficIsEvaluatedLikeAnyOther() throws {
-        let cluster = try Cluster(policies: [#"{"podSelector":{"matchLabels":{"app":"web"}},"ingress":[{"from":[{"podSelector":{"matchLabels":{"app":"db"}}}]}]}"#])
+        let cluster = try Cluster(policies: [
+            #"{"podSelector":{"matchLabels":{"app":"web"}},"ingress":[{"from":[{"podSelector":{"matchLabels":{"app":"db"}}}]}]}"#
+        ])
         #expect(try !cluster.allowed("x/a", "x/a"))
     }
 
@@ -157,7 +182,9 @@ struct Cluster {
     }
 
     @Test func everyPortQuestionsReportAllowedRanges() throws {
-        let cluster = try Cluster(policies: [#"{"podSelector":{},"ingress":[{"ports":[{"port":6379},{"port":7000,"endPort":7005}]}]}"#])
+        let cluster = try Cluster(policies: [
+            #"{"podSelector":{},"ingress":[{"ports":[{"port":6379},{"port":7000,"endPort":7005}]}]}"#
+        ])
         let decision = try cluster.decide("x/b", "x/a", port: nil)
         #expect(!decision.allowed)
         #expect(decision.ports?.ranges == [6379...6379, 7000...7005])
@@ -167,26 +194,37 @@ struct Cluster {
     }
 
     @Test func hypotheticalWorkloadsAreMatchedByLabels() throws {
-        let cluster = try Cluster(policies: [#"{"podSelector":{"matchLabels":{"app":"web"}},"ingress":[{"from":[{"podSelector":{"matchLabels":{"role":"client"}}}]}]}"#])
+        let cluster = try Cluster(policies: [
+            #"{"podSelector":{"matchLabels":{"app":"web"}},"ingress":[{"from":[{"podSelector":{"matchLabels":{"role":"client"}}}]}]}"#
+        ])
         let compiled = CompiledPolicySet(cluster.snapshot)
         let client = Endpoint.workload(namespace: "x", labels: ["role": "client"], ip: nil)
-        #expect(try compiled.decide(DecisionRequest(source: client, destination: .pod(namespace: "x", name: "a"), port: 80)).allowed)
+        #expect(
+            try compiled.decide(DecisionRequest(source: client, destination: .pod(namespace: "x", name: "a"), port: 80)).allowed)
         let stranger = Endpoint.workload(namespace: "x", labels: ["role": "other"], ip: nil)
-        #expect(try !compiled.decide(DecisionRequest(source: stranger, destination: .pod(namespace: "x", name: "a"), port: 80)).allowed)
+        #expect(
+            try !compiled.decide(DecisionRequest(source: stranger, destination: .pod(namespace: "x", name: "a"), port: 80))
+                .allowed)
         let target = Endpoint.workload(namespace: "x", labels: ["app": "web"], ip: nil)
-        #expect(try !compiled.decide(DecisionRequest(source: .pod(namespace: "y", name: "a"), destination: target, port: 80)).allowed)
+        #expect(
+            try !compiled.decide(DecisionRequest(source: .pod(namespace: "y", name: "a"), destination: target, port: 80)).allowed)
     }
 
     @Test func unknownPodsNamespacesAndPortsAreErrorsNotGuesses() throws {
         let compiled = CompiledPolicySet(try Cluster().snapshot)
         #expect(throws: DecisionError.self) {
-            try compiled.decide(DecisionRequest(source: .pod(namespace: "x", name: "zz"), destination: .pod(namespace: "x", name: "a"), port: 80))
+            try compiled.decide(
+                DecisionRequest(source: .pod(namespace: "x", name: "zz"), destination: .pod(namespace: "x", name: "a"), port: 80))
         }
         #expect(throws: DecisionError.self) {
-            try compiled.decide(DecisionRequest(source: .workload(namespace: "nope", labels: [:], ip: nil), destination: .pod(namespace: "x", name: "a"), port: 80))
+            try compiled.decide(
+                DecisionRequest(
+                    source: .workload(namespace: "nope", labels: [:], ip: nil), destination: .pod(namespace: "x", name: "a"),
+                    port: 80))
         }
         #expect(throws: DecisionError.self) {
-            try compiled.decide(DecisionRequest(source: .pod(namespace: "x", name: "a"), destination: .pod(namespace: "x", name: "b"), port: 0))
+            try compiled.decide(
+                DecisionRequest(source: .pod(namespace: "x", name: "a"), destination: .pod(namespace: "x", name: "b"), port: 0))
         }
     }
 

@@ -15,8 +15,11 @@ typealias SeededRandom = SplitMix64
         case 0...3:
             let name = "p\(Int.random(in: 0..<6, using: &random))"
             let ip = IPAddress(ipv4: 0x0A00_0000 | UInt32(Int.random(in: 1...12, using: &random)))
-            return .upsert(.pod(Pod(namespace: namespace, name: name, labels: ["app": pick(apps)], ips: [ip],
-                                    namedPorts: [Pod.NamedPort(name: "http", port: pick([80, 8080]), protocol: .tcp)])))
+            return .upsert(
+                .pod(
+                    Pod(
+                        namespace: namespace, name: name, labels: ["app": pick(apps)], ips: [ip],
+                        namedPorts: [Pod.NamedPort(name: "http", port: pick([80, 8080]), protocol: .tcp)])))
         case 4:
             return .remove(ObjectKey(kind: .pod, namespace: namespace, name: "p\(Int.random(in: 0..<6, using: &random))"))
         case 5:
@@ -27,7 +30,9 @@ typealias SeededRandom = SplitMix64
                 #"{"podSelector":{},"policyTypes":["Egress"],"egress":[{"ports":[{"port":"http"}]}]}"#,
                 #"{"podSelector":{"matchExpressions":[{"key":"app","operator":"In","values":["web","cache"]}]},"ingress":[{"from":[{"namespaceSelector":{"matchLabels":{"team":"x"}}}]}]}"#,
             ])
-            let document = try JSONParser.parse(#"{"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"k\#(Int.random(in: 0..<3, using: &random))","namespace":"\#(namespace)"},"spec":\#(spec)}"#)
+            let document = try JSONParser.parse(
+                #"{"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"k\#(Int.random(in: 0..<3, using: &random))","namespace":"\#(namespace)"},"spec":\#(spec)}"#
+            )
             return .upsert(try ObjectDecoder.decode(document).model)
         case 7:
             let spec = pick([
@@ -35,25 +40,35 @@ typealias SeededRandom = SplitMix64
                 #"{"selector":"all()","ingress":[{"action":"Pass","source":{"namespaceSelector":"team == 'x'"}}]}"#,
                 #"{"order":2000,"namespaceSelector":"team == 'y'","ingress":[{"action":"Allow","protocol":"TCP","destination":{"ports":[80]}}]}"#,
             ])
-            let document = try JSONParser.parse(#"{"apiVersion":"projectcalico.org/v3","kind":"GlobalNetworkPolicy","metadata":{"name":"g\#(Int.random(in: 0..<3, using: &random))"},"spec":\#(spec)}"#)
+            let document = try JSONParser.parse(
+                #"{"apiVersion":"projectcalico.org/v3","kind":"GlobalNetworkPolicy","metadata":{"name":"g\#(Int.random(in: 0..<3, using: &random))"},"spec":\#(spec)}"#
+            )
             return .upsert(try ObjectDecoder.decode(document).model)
         case 8:
-            return .remove(ObjectKey(kind: pick([.networkPolicy, .globalNetworkPolicy]), namespace: namespace, name: pick(["k0", "k1", "g0", "g1"])))
+            return .remove(
+                ObjectKey(
+                    kind: pick([.networkPolicy, .globalNetworkPolicy]), namespace: namespace,
+                    name: pick(["k0", "k1", "g0", "g1"])))
         default:
-            let document = try JSONParser.parse(#"{"apiVersion":"projectcalico.org/v3","kind":"NetworkPolicy","metadata":{"name":"c0","namespace":"\#(namespace)"},"spec":{"selector":"app == 'cache'","ingress":[{"action":"Allow","source":{"selector":"all()"}}]}}"#)
+            let document = try JSONParser.parse(
+                #"{"apiVersion":"projectcalico.org/v3","kind":"NetworkPolicy","metadata":{"name":"c0","namespace":"\#(namespace)"},"spec":{"selector":"app == 'cache'","ingress":[{"action":"Allow","source":{"selector":"all()"}}]}}"#
+            )
             return .upsert(try ObjectDecoder.decode(document).model)
         }
     }
 
     static func answers(_ set: CompiledPolicySet, _ snapshot: PolicySnapshot) -> [String] {
-        let endpoints: [Endpoint] = snapshot.pods.keys.sorted().map { .pod(namespace: $0.namespace, name: $0.name) }
+        let endpoints: [Endpoint] =
+            snapshot.pods.keys.sorted().map { .pod(namespace: $0.namespace, name: $0.name) }
             + [.address(IPAddress("8.8.8.8")!), .address(IPAddress("10.0.0.3")!)]
         var result: [String] = []
         for source in endpoints {
             for destination in endpoints {
                 for port in [80, 8080, nil] as [Int?] {
                     let decision = try? set.decide(DecisionRequest(source: source, destination: destination, port: port))
-                    result.append("\(source)->\(destination):\(String(describing: port)) \(String(describing: decision?.allowed)) \(String(describing: decision?.egress?.policy)) \(String(describing: decision?.ingress?.policy)) \(String(describing: decision?.ports))")
+                    result.append(
+                        "\(source)->\(destination):\(String(describing: port)) \(String(describing: decision?.allowed)) \(String(describing: decision?.egress?.policy)) \(String(describing: decision?.ingress?.policy)) \(String(describing: decision?.ports))"
+                    )
                 }
             }
         }

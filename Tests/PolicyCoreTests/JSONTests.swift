@@ -1,5 +1,5 @@
-import Testing
 import PolicyCore
+import Testing
 
 @Suite struct JSONTests {
     @Test func parsesEveryTypeAndWritesSortedKeys() throws {

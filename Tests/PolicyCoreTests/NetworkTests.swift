@@ -1,5 +1,5 @@
-import Testing
 import PolicyCore
+import Testing
 
 @Suite struct NetworkTests {
     @Test(arguments: [
@@ -12,7 +12,10 @@ import PolicyCore
         #expect(address.description == canonical)
     }
 
-    @Test(arguments: ["", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1..2.3", "a.b.c.d", ":::", "1:2:3:4:5:6:7:8:9", "1::2::3", "fffff::", "1.2.3.4/8"])
+    @Test(arguments: [
+        "", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1..2.3", "a.b.c.d", ":::", "1:2:3:4:5:6:7:8:9", "1::2::3", "fffff::",
+        "1.2.3.4/8",
+    ])
     func refusesMalformedAddresses(text: String) {
         #expect(IPAddress(text) == nil)
     }

@@ -1,5 +1,5 @@
-import Testing
 import PolicyCore
+import Testing
 
 /// Builds a NetworkPolicy document with the given spec (JSON text).
 func policyDocument(_ spec: String, name: String = "p", namespace: String = "x") throws -> JSONValue {
@@ -41,14 +41,26 @@ func causes(_ spec: String) throws -> [FieldError] {
         (#"{"ingress":[{"ports":[{"port":"http","endPort":90}]}]}"#, "spec.ingress[0].ports[0].endPort"),
         (#"{"ingress":[{"ports":[{"port":90,"endPort":80}]}]}"#, "spec.ingress[0].ports[0].endPort"),
         (#"{"ingress":[{"from":[{"ipBlock":{"cidr":"10.0.0.0/33"}}]}]}"#, "spec.ingress[0].from[0].ipBlock.cidr"),
-        (#"{"ingress":[{"from":[{"ipBlock":{"cidr":"10.0.0.0/8","except":["11.0.0.0/16"]}}]}]}"#, "spec.ingress[0].from[0].ipBlock.except[0]"),
-        (#"{"ingress":[{"from":[{"ipBlock":{"cidr":"10.0.0.0/8","except":["10.0.0.0/8"]}}]}]}"#, "spec.ingress[0].from[0].ipBlock.except[0]"),
+        (
+            #"{"ingress":[{"from":[{"ipBlock":{"cidr":"10.0.0.0/8","except":["11.0.0.0/16"]}}]}]}"#,
+            "spec.ingress[0].from[0].ipBlock.except[0]"
+        ),
+        (
+            #"{"ingress":[{"from":[{"ipBlock":{"cidr":"10.0.0.0/8","except":["10.0.0.0/8"]}}]}]}"#,
+            "spec.ingress[0].from[0].ipBlock.except[0]"
+        ),
         (#"{"egress":[{"to":[{}]}]}"#, "spec.egress[0].to[0]"),
         (#"{"egress":[{"to":[{"ipBlock":{"cidr":"fd00::/8"},"podSelector":{}}]}]}"#, "spec.egress[0].to[0]"),
         (#"{"podSelector":{"matchLabels":{"bad key!":"x"}}}"#, "spec.podSelector.matchLabels"),
         (#"{"podSelector":{"matchExpressions":[{"key":"a","operator":"In"}]}}"#, "spec.podSelector.matchExpressions[0].values"),
-        (#"{"podSelector":{"matchExpressions":[{"key":"a","operator":"Exists","values":["x"]}]}}"#, "spec.podSelector.matchExpressions[0].values"),
-        (#"{"podSelector":{"matchExpressions":[{"key":"a","operator":"Gt","values":["1"]}]}}"#, "spec.podSelector.matchExpressions[0].operator"),
+        (
+            #"{"podSelector":{"matchExpressions":[{"key":"a","operator":"Exists","values":["x"]}]}}"#,
+            "spec.podSelector.matchExpressions[0].values"
+        ),
+        (
+            #"{"podSelector":{"matchExpressions":[{"key":"a","operator":"Gt","values":["1"]}]}}"#,
+            "spec.podSelector.matchExpressions[0].operator"
+        ),
         (#"{"policyTypes":["Ingress","Ingress"]}"#, "spec.policyTypes[1]"),
         (#"{"policyTypes":["Sideways"]}"#, "spec.policyTypes[0]"),
         (#"{"ingress":"all"}"#, "spec.ingress"),
@@ -90,8 +102,12 @@ func causes(_ spec: String) throws -> [FieldError] {
     }
 
     @Test func namespacesAlwaysCarryTheirNameLabel() throws {
-        let decoded = try ObjectDecoder.decode(try JSONParser.parse(#"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"prod","labels":{"team":"a"}}}"#))
-        guard case .namespace(let namespace) = decoded.model else { Issue.record("not a namespace"); return }
+        let decoded = try ObjectDecoder.decode(
+            try JSONParser.parse(#"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"prod","labels":{"team":"a"}}}"#))
+        guard case .namespace(let namespace) = decoded.model else {
+            Issue.record("not a namespace")
+            return
+        }
         #expect(namespace.labels == ["team": "a", "kubernetes.io/metadata.name": "prod"])
         #expect(decoded.body["metadata"]?["labels"]?["kubernetes.io/metadata.name"] == .string("prod"))
     }
@@ -103,7 +119,10 @@ func causes(_ spec: String) throws -> [FieldError] {
         let decoded = try ObjectDecoder.decode(document)
         #expect(decoded.body["spec"]?["containers"]?.arrayValue?[0]["image"] == .string("nginx"))
         #expect(decoded.body["spec"]?["nodeName"] == .string("n1"))
-        guard case .pod(let pod) = decoded.model else { Issue.record("not a pod"); return }
+        guard case .pod(let pod) = decoded.model else {
+            Issue.record("not a pod")
+            return
+        }
         #expect(pod.ips == [IPAddress("10.0.0.1")!, IPAddress("fd00::1")!])
         #expect(pod.ports(named: "http", protocol: .tcp) == [8080])
         #expect(pod.ports(named: "dns", protocol: .udp) == [53])
@@ -112,7 +131,10 @@ func causes(_ spec: String) throws -> [FieldError] {
 
     @Test(arguments: [
         (#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a"},"status":{"podIP":"10.0.0.300"}}"#, "status.podIP"),
-        (#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a"},"spec":{"containers":[{"ports":[{"containerPort":70000}]}]}}"#, "spec.containers[0].ports[0].containerPort"),
+        (
+            #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a"},"spec":{"containers":[{"ports":[{"containerPort":70000}]}]}}"#,
+            "spec.containers[0].ports[0].containerPort"
+        ),
         (#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"Bad_Name"}}"#, "metadata.name"),
         (#"{"apiVersion":"v1","kind":"Pod","metadata":{}}"#, "metadata.name"),
         (#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a","labelz":{}}}"#, "metadata.labelz"),

@@ -46,11 +46,14 @@ struct RandomCluster {
             let document: String
             switch Int.random(in: 0..<3, using: &random) {
             case 0:
-                document = #"{"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"k\#(index)","namespace":"\#(pick(["a", "b", "c"]))"},"spec":\#(kubernetesSpec())}"#
+                document =
+                    #"{"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"k\#(index)","namespace":"\#(pick(["a", "b", "c"]))"},"spec":\#(kubernetesSpec())}"#
             case 1:
-                document = #"{"apiVersion":"projectcalico.org/v3","kind":"NetworkPolicy","metadata":{"name":"n\#(index)","namespace":"\#(pick(["a", "b", "c"]))"},"spec":\#(calicoSpec(global: false))}"#
+                document =
+                    #"{"apiVersion":"projectcalico.org/v3","kind":"NetworkPolicy","metadata":{"name":"n\#(index)","namespace":"\#(pick(["a", "b", "c"]))"},"spec":\#(calicoSpec(global: false))}"#
             default:
-                document = #"{"apiVersion":"projectcalico.org/v3","kind":"GlobalNetworkPolicy","metadata":{"name":"g\#(index)"},"spec":\#(calicoSpec(global: true))}"#
+                document =
+                    #"{"apiVersion":"projectcalico.org/v3","kind":"GlobalNetworkPolicy","metadata":{"name":"g\#(index)"},"spec":\#(calicoSpec(global: true))}"#
             }
             generated += 1
             if let value = try? JSONParser.parse(document), let decoded = try? ObjectDecoder.decode(value) {
@@ -75,15 +78,20 @@ struct RandomCluster {
         switch Int.random(in: 0..<4, using: &random) {
         case 0: return "{}"
         case 1: return #"{"matchLabels":{"app":"\#(pick(Self.apps))"}}"#
-        case 2: return #"{"matchExpressions":[{"key":"app","operator":"In","values":["\#(pick(Self.apps))","\#(pick(Self.apps))"]}]}"#
+        case 2:
+            return #"{"matchExpressions":[{"key":"app","operator":"In","values":["\#(pick(Self.apps))","\#(pick(Self.apps))"]}]}"#
         default: return #"{"matchExpressions":[{"key":"tier","operator":"\#(pick(["Exists", "DoesNotExist"]))"}]}"#
         }
     }
 
     mutating func kubernetesSpec() -> String {
         var members = [#""podSelector":\#(labelSelector())"#]
-        if !chance(3) { members.append(#""ingress":\#(list(least: chance(8) ? 0 : 1, most: 3) { $0.kubernetesRule(peers: "from") })"#) }
-        if !chance(3) { members.append(#""egress":\#(list(least: chance(8) ? 0 : 1, most: 3) { $0.kubernetesRule(peers: "to") })"#) }
+        if !chance(3) {
+            members.append(#""ingress":\#(list(least: chance(8) ? 0 : 1, most: 3) { $0.kubernetesRule(peers: "from") })"#)
+        }
+        if !chance(3) {
+            members.append(#""egress":\#(list(least: chance(8) ? 0 : 1, most: 3) { $0.kubernetesRule(peers: "to") })"#)
+        }
         if chance(2) { members.append(#""policyTypes":\#(pick([#"["Ingress"]"#, #"["Egress"]"#, #"["Ingress","Egress"]"#]))"#) }
         return "{" + members.joined(separator: ",") + "}"
     }
@@ -110,7 +118,9 @@ struct RandomCluster {
         switch Int.random(in: 0..<4, using: &random) {
         case 0: return "{" + String(proto.dropLast()) + "}"
         case 1: return "{" + proto + #""port":\#(pick([53, 80, 443, 8080, 9100]))"# + "}"
-        case 2: return "{" + proto + pick([#""port":1,"endPort":1024"#, #""port":8000,"endPort":8100"#, #""port":30000,"endPort":32767"#]) + "}"
+        case 2:
+            return "{" + proto
+                + pick([#""port":1,"endPort":1024"#, #""port":8000,"endPort":8100"#, #""port":30000,"endPort":32767"#]) + "}"
         default: return "{" + proto + #""port":"\#(pick(["http", "dns", "metrics", "grpc"]))""# + "}"
         }
     }
@@ -178,7 +188,9 @@ struct RandomCluster {
         case 2: return .address(pick(pod.ips))
         case 3: return .address(IPAddress(pick(["8.8.8.8", "10.0.0.200", "fd00::99"]))!)
         case 4: return .workload(namespace: pick(["a", "b"]), labels: ["app": pick(Self.apps)], ip: nil)
-        default: return .workload(namespace: pick(["a", "c"]), labels: ["app": pick(Self.apps), "tier": "1"], ip: IPAddress("10.0.0.3")!)
+        default:
+            return .workload(
+                namespace: pick(["a", "c"]), labels: ["app": pick(Self.apps), "tier": "1"], ip: IPAddress("10.0.0.3")!)
         }
     }
 }
@@ -197,13 +209,15 @@ struct RandomCluster {
                 let source = cluster.endpoint()
                 let destination = cluster.endpoint()
                 let proto = cluster.pick([TransportProtocol.tcp, .tcp, .tcp, .udp, .sctp])
-                let every = try compiled.decide(DecisionRequest(source: source, destination: destination, port: nil, protocol: proto))
+                let every = try compiled.decide(
+                    DecisionRequest(source: source, destination: destination, port: nil, protocol: proto))
                 let ports = try #require(every.ports)
                 if !ports.isAll && !ports.isEmpty { partial += 1 }
                 var probes = RandomCluster.probePorts
                 for _ in 0..<3 { probes.append(Int.random(in: 1...65535, using: &cluster.random)) }
                 for port in probes {
-                    let single = try compiled.decide(DecisionRequest(source: source, destination: destination, port: port, protocol: proto))
+                    let single = try compiled.decide(
+                        DecisionRequest(source: source, destination: destination, port: port, protocol: proto))
                     let context = "seed \(seed): \(source) -> \(destination) \(proto) \(port)"
                     #expect(single.allowed == ports.contains(port), "\(context)")
                     #expect(single.egress?.allowed == every.egress?.ports?.contains(port), "\(context) egress")

@@ -14,11 +14,17 @@ import Testing
         case 3: return .double(Double(Int.random(in: -1000...1000, using: &random)) / 8)
         case 4:
             let alphabet = Array("abc \"\\\n\t/é😀\u{01}")
-            return .string(String((0..<Int.random(in: 0..<8, using: &random)).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &random)] }))
+            return .string(
+                String(
+                    (0..<Int.random(in: 0..<8, using: &random)).map { _ in
+                        alphabet[Int.random(in: 0..<alphabet.count, using: &random)]
+                    }))
         case 5: return .array((0..<Int.random(in: 0..<4, using: &random)).map { _ in randomJSON(&random, depth: depth + 1) })
         default:
             var members: [String: JSONValue] = [:]
-            for index in 0..<Int.random(in: 0..<4, using: &random) { members["k\(index)"] = randomJSON(&random, depth: depth + 1) }
+            for index in 0..<Int.random(in: 0..<4, using: &random) {
+                members["k\(index)"] = randomJSON(&random, depth: depth + 1)
+            }
             return .object(members)
         }
     }
@@ -60,10 +66,15 @@ import Testing
 
     @Test func selectorsRoundTripThroughTheirCanonicalForm() throws {
         var random = SeededRandom(state: 13)
-        let pieces = ["a", "b", "has(", ")", "(", "all()", "global()", "==", "!=", " in ", " not in ", "{", "}", "'x'", "\"y\"", ",", "&&", "||", "!", " ", "contains", "starts with", "ends with", "'", "tier"]
+        let pieces = [
+            "a", "b", "has(", ")", "(", "all()", "global()", "==", "!=", " in ", " not in ", "{", "}", "'x'", "\"y\"", ",", "&&",
+            "||", "!", " ", "contains", "starts with", "ends with", "'", "tier",
+        ]
         var valid = 0
         for _ in 0..<20_000 {
-            let text = (0..<Int.random(in: 1...9, using: &random)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &random)] }.joined()
+            let text = (0..<Int.random(in: 1...9, using: &random)).map { _ in
+                pieces[Int.random(in: 0..<pieces.count, using: &random)]
+            }.joined()
             guard let selector = try? CalicoSelector(parsing: text) else { continue }
             valid += 1
             let canonical = selector.description

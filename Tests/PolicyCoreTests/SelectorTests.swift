@@ -1,5 +1,5 @@
-import Testing
 import PolicyCore
+import Testing
 
 @Suite struct LabelSelectorTests {
     static let labels = ["app": "web", "tier": "front"]
@@ -40,12 +40,17 @@ import PolicyCore
 }
 
 @Suite struct NameRulesTests {
-    @Test(arguments: [("web", true), ("a-1", true), ("-a", false), ("A", false), ("a.b", false), (String(repeating: "a", count: 64), false)])
+    @Test(arguments: [
+        ("web", true), ("a-1", true), ("-a", false), ("A", false), ("a.b", false), (String(repeating: "a", count: 64), false),
+    ])
     func dns1123Labels(name: String, valid: Bool) {
         #expect((NameRules.dns1123LabelProblem(name) == nil) == valid)
     }
 
-    @Test(arguments: [("example.com/app", true), ("app", true), ("App_1.x", true), ("/app", false), ("a/b/c", false), ("-app", false), ("Example.com/app", false)])
+    @Test(arguments: [
+        ("example.com/app", true), ("app", true), ("App_1.x", true), ("/app", false), ("a/b/c", false), ("-app", false),
+        ("Example.com/app", false),
+    ])
     func labelKeys(key: String, valid: Bool) {
         #expect((NameRules.labelKeyProblem(key) == nil) == valid)
     }
@@ -55,7 +60,10 @@ import PolicyCore
         #expect((NameRules.labelValueProblem(value) == nil) == valid)
     }
 
-    @Test(arguments: [("http", true), ("serve-80-tcp", true), ("80", false), ("a--b", false), ("-a", false), ("abcdefghijklmnop", false), ("Http", false)])
+    @Test(arguments: [
+        ("http", true), ("serve-80-tcp", true), ("80", false), ("a--b", false), ("-a", false), ("abcdefghijklmnop", false),
+        ("Http", false),
+    ])
     func portNames(name: String, valid: Bool) {
         #expect((NameRules.portNameProblem(name) == nil) == valid)
     }

@@ -22,10 +22,11 @@ func withTemporaryDatabase<T>(_ body: (String) throws -> T) throws -> T {
 }
 
 func namespaceObject(_ name: String, labels: [String: String] = [:]) throws -> DecodedObject {
-    try ObjectDecoder.decode(.object([
-        "apiVersion": .string("v1"), "kind": .string("Namespace"),
-        "metadata": .object(["name": .string(name), "labels": .stringMap(labels)]),
-    ]))
+    try ObjectDecoder.decode(
+        .object([
+            "apiVersion": .string("v1"), "kind": .string("Namespace"),
+            "metadata": .object(["name": .string(name), "labels": .stringMap(labels)]),
+        ]))
 }
 
 @Suite struct PolicyRepositoryTests {
@@ -108,8 +109,10 @@ func namespaceObject(_ name: String, labels: [String: String] = [:]) throws -> D
     @Test func objectsSurviveARestartWhole() throws {
         try withTemporaryDatabase { path in
             let migrations = try Migration.load(from: migrationsDirectory)
-            let pod = try ObjectDecoder.decode(try JSONParser.parse(
-                #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"x"},"spec":{"containers":[{"name":"c","image":"nginx:1.25"}]}}"#))
+            let pod = try ObjectDecoder.decode(
+                try JSONParser.parse(
+                    #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"x"},"spec":{"containers":[{"name":"c","image":"nginx:1.25"}]}}"#
+                ))
             do {
                 let repository = try PolicyRepository(path: path, migrations: migrations)
                 _ = try repository.write { transaction in try transaction.put(pod.key, body: pod.body, existing: nil) }

@@ -1,6 +1,7 @@
 import PolicyCore
-@testable import PolicyStore
 import Testing
+
+@testable import PolicyStore
 
 @Suite struct SQLiteConnectionTests {
     struct Boom: Error {}
@@ -18,7 +19,7 @@ import Testing
             try connection.query("SELECT ?", [.integer(1), .text("one too many")])
         }
         #expect(error.parameter == 2)
-        #expect(error.code == 25 /* SQLITE_RANGE */)
+        #expect(error.code == 25)  // SQLITE_RANGE
         #expect(error.sql == "SELECT ?")
         #expect(error.description.contains("binding parameter 2"))
     }

@@ -1,5 +1,5 @@
-public import PolicyCore
 public import MicroHTTP
+public import PolicyCore
 import YAMLReader
 
 /// Reads request bodies: one object (JSON or YAML), or a bundle of them.
@@ -9,9 +9,10 @@ public enum BundleReader {
     /// The body's format from its Content-Type. curl's default (`-d` sends form encoding) is sniffed:
     /// a body starting with `{` or `[` is JSON, anything else YAML.
     static func format(of request: HTTPRequest) throws(APIError) -> Format {
-        let type = (request.header("content-type") ?? "application/json").split(separator: ";").first.map {
-            $0.trimmingSpaces.lowercased()
-        } ?? ""
+        let type =
+            (request.header("content-type") ?? "application/json").split(separator: ";").first.map {
+                $0.trimmingWhitespace().lowercased()
+            } ?? ""
         switch type {
         case "", "application/json", "application/merge-patch+json": return .json
         case "application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "application/apply-patch+yaml": return .yaml
@@ -91,7 +92,8 @@ public enum BundleReader {
     }
 
     /// Validates every document; the first invalid one fails the whole bundle, naming its index and line.
-    public static func decode(_ documents: [BundleDocument], defaultNamespace: String?) throws(InvalidDocument) -> [DecodedObject] {
+    public static func decode(_ documents: [BundleDocument], defaultNamespace: String?) throws(InvalidDocument) -> [DecodedObject]
+    {
         var objects: [DecodedObject] = []
         for document in documents {
             do {
@@ -120,14 +122,5 @@ public struct InvalidDocument: Error, Sendable {
         index = document.index
         line = document.line
         causeLines = error.causes.map { document.line(of: $0.field) }
-    }
-}
-
-extension Substring {
-    var trimmingSpaces: Substring {
-        var result = self
-        while result.first == " " { result = result.dropFirst() }
-        while result.last == " " { result = result.dropLast() }
-        return result
     }
 }

@@ -1,6 +1,6 @@
 public import PolicyCore
-import Yams
 public import YAMLReader
+import Yams
 
 /// One document of a bundle, with where it came from.
 public struct BundleDocument: Sendable {

@@ -43,7 +43,10 @@ public enum DecisionCodec {
                 return nil
             }
             if reader.has("labels") || reader.has("ip") {
-                errors.add(.forbidden(path, "name a stored pod (namespace, pod), an address (ip), or a workload (namespace, labels), not a mix"))
+                errors.add(
+                    .forbidden(
+                        path, "name a stored pod (namespace, pod), an address (ip), or a workload (namespace, labels), not a mix")
+                )
                 return nil
             }
             return .pod(namespace: namespace, name: pod)

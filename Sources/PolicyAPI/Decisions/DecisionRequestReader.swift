@@ -116,8 +116,12 @@ public struct DecisionRequestReader {
         var labels: [String: String]?
         let ok = object { reader, key in
             switch key {
-            case "namespace": namespace = reader.string(); return namespace != nil
-            case "pod": pod = reader.string(); return pod != nil
+            case "namespace":
+                namespace = reader.string()
+                return namespace != nil
+            case "pod":
+                pod = reader.string()
+                return pod != nil
             case "ip":
                 guard let text = reader.string(), let address = IPAddress(text) else { return false }
                 ip = address
@@ -150,8 +154,12 @@ public struct DecisionRequestReader {
         var proto = TransportProtocol.tcp
         let ok = object { reader, key in
             switch key {
-            case "source": source = reader.endpoint(); return source != nil
-            case "destination": destination = reader.endpoint(); return destination != nil
+            case "source":
+                source = reader.endpoint()
+                return source != nil
+            case "destination":
+                destination = reader.endpoint()
+                return destination != nil
             case "port":
                 if reader.isNull() { return true }
                 guard let number = reader.integer(), PortNumber.isValid(number) else { return false }

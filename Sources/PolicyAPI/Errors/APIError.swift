@@ -1,5 +1,5 @@
-public import PolicyCore
 public import MicroHTTP
+public import PolicyCore
 
 /// An error that is its own `Status`, as Kubernetes' `StatusError`: for failures the API layer
 /// finds itself (a query parameter out of range, an unknown route, a method a route does not take),

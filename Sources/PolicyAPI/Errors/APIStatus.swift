@@ -1,5 +1,5 @@
-public import PolicyCore
 public import MicroHTTP
+public import PolicyCore
 
 /// What a client is told when its request fails: a Kubernetes `Status` (code, reason, message,
 /// details), rendered in exactly one place, ``response``.

@@ -28,7 +28,8 @@ enum DecisionAudit {
             return .object(object)
         }
         var record: [String: JSONValue] = [
-            "time": .string(RFC3339.nowWithMilliseconds()), "requestId": .string(requestID), "revision": .integer(decision.revision),
+            "time": .string(RFC3339.nowWithMilliseconds()), "requestId": .string(requestID),
+            "revision": .integer(decision.revision),
             "source": endpoint(question.source), "destination": endpoint(question.destination),
             "port": question.port.map { .integer(Int64($0)) } ?? .null, "protocol": .string(question.protocol.rawValue),
             "allowed": .bool(decision.allowed),

@@ -3,7 +3,9 @@ import Synchronization
 /// Request, decision and compile metrics, rendered in the Prometheus text format.
 public final class Metrics: Sendable {
     /// Upper bounds (seconds) of the latency histogram buckets.
-    static let buckets: [Double] = [0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+    static let buckets: [Double] = [
+        0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+    ]
 
     struct RequestKey: Hashable {
         let route: String
@@ -57,8 +59,12 @@ public final class Metrics: Sendable {
         var lines: [String] = []
         lines.append("# HELP netpold_http_requests_total HTTP requests answered, by route, method and status code.")
         lines.append("# TYPE netpold_http_requests_total counter")
-        for (key, count) in snapshot.requests.sorted(by: { ($0.key.route, $0.key.method, $0.key.code) < ($1.key.route, $1.key.method, $1.key.code) }) {
-            lines.append("netpold_http_requests_total{route=\"\(escape(key.route))\",method=\"\(key.method)\",code=\"\(key.code)\"} \(count)")
+        for (key, count) in snapshot.requests.sorted(by: {
+            ($0.key.route, $0.key.method, $0.key.code) < ($1.key.route, $1.key.method, $1.key.code)
+        }) {
+            lines.append(
+                "netpold_http_requests_total{route=\"\(escape(key.route))\",method=\"\(key.method)\",code=\"\(key.code)\"} \(count)"
+            )
         }
         lines.append("# HELP netpold_http_request_duration_seconds Time to answer a request, by route.")
         lines.append("# TYPE netpold_http_request_duration_seconds histogram")

@@ -1,4 +1,5 @@
 import MicroHTTP
+import PolicyCore
 
 /// Bearer-token access control: an admin token guards writes, a read token guards reads and decisions.
 public struct AccessControl: Sendable {
@@ -57,7 +58,7 @@ public struct AccessControl: Sendable {
         guard let header else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        return String(parts[1]).trimmingCharacters(in: " \t")
+        return String(parts[1].trimmingWhitespace())
     }
 
     /// Compares without an early exit, so the time taken says nothing about where a guess went wrong.
@@ -72,14 +73,5 @@ public struct AccessControl: Sendable {
             difference |= x ^ y
         }
         return difference == 0
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        var result = Substring(self)
-        while let first = result.first, set.contains(first) { result = result.dropFirst() }
-        while let last = result.last, set.contains(last) { result = result.dropLast() }
-        return String(result)
     }
 }

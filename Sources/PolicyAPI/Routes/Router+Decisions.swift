@@ -65,7 +65,8 @@ extension Router {
             selector = try CalicoSelector(parsing: text ?? "")
         } catch {
             // The parser knows the position, the request knows the text and the field.
-            throw APIError.invalid("selector \"\(text ?? "")\" does not parse: \(error)", causes: [.invalid("selector", "\(error)")])
+            throw APIError.invalid(
+                "selector \"\(text ?? "")\" does not parse: \(error)", causes: [.invalid("selector", "\(error)")])
         }
         var answer: [String: JSONValue] = ["valid": .bool(true), "canonical": .string(selector.description)]
         if let labels {
@@ -106,7 +107,9 @@ extension Router {
     }
 
     private func shorthandQuestion(_ query: [String: String]) throws -> DecisionRequest {
-        guard let from = query["from"], !from.isEmpty else { throw APIError.invalidField("from", "required: ns/pod or an IP address") }
+        guard let from = query["from"], !from.isEmpty else {
+            throw APIError.invalidField("from", "required: ns/pod or an IP address")
+        }
         guard let to = query["to"], !to.isEmpty else { throw APIError.invalidField("to", "required: ns/pod or an IP address") }
         var port: Int?
         if let text = query["port"], !text.isEmpty {

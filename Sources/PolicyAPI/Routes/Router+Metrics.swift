@@ -28,6 +28,7 @@ extension Router {
             extra.append("netpold_objects{kind=\"\(kind.kind)\",apiVersion=\"\(kind.apiVersion)\"} \(counts[kind] ?? 0)")
         }
         return HTTPResponse(
-            status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array(options.metrics.render(extra: extra).utf8))
+            status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8",
+            body: Array(options.metrics.render(extra: extra).utf8))
     }
 }

@@ -53,7 +53,9 @@ extension Router {
             "name": .string(name), "kind": .string("namespaces"),
             "causes": .array(
                 counted.map {
-                    .object(["reason": .string("Deleted"), "field": .string($0.resource), "message": .string("\($0.count) deleted")])
+                    .object([
+                        "reason": .string("Deleted"), "field": .string($0.resource), "message": .string("\($0.count) deleted"),
+                    ])
                 }),
         ]
         if let uid = metadata?["uid"]?.stringValue { details["uid"] = .string(uid) }
@@ -62,7 +64,8 @@ extension Router {
             "metadata": .object(["resourceVersion": .string(String(deletion.revision))]),
             "status": .string("Success"), "code": .integer(200),
             "message": .string(
-                "namespace \"\(name)\" deleted" + (inside.isEmpty ? " (it was empty)" : " with \(inside.joined(separator: ", "))")),
+                "namespace \"\(name)\" deleted" + (inside.isEmpty ? " (it was empty)" : " with \(inside.joined(separator: ", "))")
+            ),
             "details": .object(details),
         ])
     }
@@ -83,7 +86,8 @@ extension Router {
         if let namespace = target.namespace {
             if let given = metadata["namespace"]?.stringValue, !given.isEmpty, given != namespace {
                 throw APIError.badRequest(
-                    "the namespace of the provided object (\(given)) does not match the namespace sent on the request (\(namespace))")
+                    "the namespace of the provided object (\(given)) does not match the namespace sent on the request (\(namespace))"
+                )
             }
             metadata["namespace"] = .string(namespace)
         }
@@ -154,15 +158,10 @@ extension Router {
 
 /// An opaque list position: the hex of `namespace NUL name`.
 enum ContinueToken {
-    private static let digits = Array("0123456789abcdef".utf8)
+    private static let digits = Hex.digits
 
     static func encode(namespace: String, name: String) -> String {
-        var out: [UInt8] = []
-        for byte in Array(namespace.utf8) + [0] + Array(name.utf8) {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        Hex.string(Array(namespace.utf8) + [0] + Array(name.utf8))
     }
 
     static func decode(_ token: String) -> (namespace: String, name: String)? {

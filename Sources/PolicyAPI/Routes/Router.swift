@@ -1,7 +1,7 @@
+public import Logging
 public import MicroHTTP
 import PolicyCore
 import PolicyStore
-public import Logging
 
 /// What the router needs besides the service: observability sinks and served documents.
 public struct RouterOptions: Sendable {

@@ -81,7 +81,9 @@ public final class PolicyService: Sendable {
         }
     }
 
-    private func requireNamespace(_ namespace: String, in transaction: borrowing WriteTransaction, alsoPending pending: Set<String> = [])
+    private func requireNamespace(
+        _ namespace: String, in transaction: borrowing WriteTransaction, alsoPending pending: Set<String> = []
+    )
         throws
     {
         if pending.contains(namespace) { return }
@@ -104,7 +106,8 @@ public final class PolicyService: Sendable {
     /// Creates or replaces an object.
     /// - Throws: ``ServiceError/conflict(_:)`` for a stale `expectedResourceVersion` (``ServiceError/notFound(_:)``
     ///   when the object is gone); ``ServiceError/notFound(_:)`` when its namespace is missing.
-    public func replace(_ object: DecodedObject, expectedResourceVersion: Int64?) throws -> (record: StoredRecord, created: Bool) {
+    public func replace(_ object: DecodedObject, expectedResourceVersion: Int64?) throws -> (record: StoredRecord, created: Bool)
+    {
         try commit { transaction, changes in
             if object.key.kind.isNamespaced { try requireNamespace(object.key.namespace, in: transaction) }
             let existing = try transaction.get(object.key)
@@ -159,8 +162,10 @@ public final class PolicyService: Sendable {
             seen[object.key] = position
         }
         // Namespaces first, then what lives in them; the stable sort keeps document order otherwise.
-        let ordered = objects.enumerated().sorted { ($0.element.key.kind.applyRank, $0.offset) < ($1.element.key.kind.applyRank, $1.offset) }
-            .map(\.element)
+        let ordered = objects.enumerated().sorted {
+            ($0.element.key.kind.applyRank, $0.offset) < ($1.element.key.kind.applyRank, $1.offset)
+        }
+        .map(\.element)
         let bundleNamespaces = Set(objects.filter { $0.key.kind == .namespace }.map(\.key.name))
         let (revision, outcomes) = try commit(dryRun: dryRun) { transaction, changes in
             var outcomes: [ImportOutcome] = []
@@ -180,13 +185,16 @@ public final class PolicyService: Sendable {
                 let existing = try transaction.get(object.key)
                 if mode == .create, existing != nil { throw ServiceError.alreadyExists(object.key) }
                 if let existing, DecodedObject.comparableBody(existing.body) == DecodedObject.comparableBody(object.body) {
-                    outcomes.append(ImportOutcome(key: object.key.described, action: .unchanged, convertedFrom: object.convertedFrom))
+                    outcomes.append(
+                        ImportOutcome(key: object.key.described, action: .unchanged, convertedFrom: object.convertedFrom))
                     continue
                 }
                 try transaction.put(object.key, body: object.body, existing: existing)
                 changes.append(.upsert(object.model))
                 outcomes.append(
-                    ImportOutcome(key: object.key.described, action: existing == nil ? .created : .updated, convertedFrom: object.convertedFrom))
+                    ImportOutcome(
+                        key: object.key.described, action: existing == nil ? .created : .updated,
+                        convertedFrom: object.convertedFrom))
             }
             if mode == .replace {
                 // Delete what the bundle does not name; namespaces last, their contents first.

@@ -22,7 +22,8 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notFound(let key): "\(key) not found"
         case .alreadyExists(let key): "\(key) already exists"
         case .conflict(let key): "\(key) was modified since the version given"
-        case .repeatedInBundle(let key, let position, let first): "document \(position) repeats \(key) (first at document \(first))"
+        case .repeatedInBundle(let key, let position, let first):
+            "document \(position) repeats \(key) (first at document \(first))"
         }
     }
 }

@@ -59,10 +59,14 @@ struct CalicoRuleMatcher {
 
     private func matches(_ entity: CalicoPolicy.EntityRule, _ endpoint: EndpointView) -> Bool {
         if !entity.nets.isEmpty {
-            guard endpoint.addresses.contains(where: { address in entity.nets.contains { $0.contains(address) } }) else { return false }
+            guard endpoint.addresses.contains(where: { address in entity.nets.contains { $0.contains(address) } }) else {
+                return false
+            }
         }
         if !entity.notNets.isEmpty {
-            guard !endpoint.addresses.contains(where: { address in entity.notNets.contains { $0.contains(address) } }) else { return false }
+            guard !endpoint.addresses.contains(where: { address in entity.notNets.contains { $0.contains(address) } }) else {
+                return false
+            }
         }
         guard entity.usesSelectors else { return true }
         // The positive selector is scoped: by namespaceSelector, else to a namespaced policy's namespace.

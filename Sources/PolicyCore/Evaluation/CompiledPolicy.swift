@@ -29,7 +29,8 @@ final class CompiledPolicy: Sendable {
 
     init(_ policy: NetworkPolicy) {
         body = .kubernetes(policy)
-        reference = PolicyReference(kind: "NetworkPolicy", apiVersion: "networking.k8s.io/v1", namespace: policy.namespace, name: policy.name)
+        reference = PolicyReference(
+            kind: "NetworkPolicy", apiVersion: "networking.k8s.io/v1", namespace: policy.namespace, name: policy.name)
         order = 1000
         sortKey = "\(policy.namespace)/knp.default.\(policy.name)"
         namespace = policy.namespace
@@ -52,7 +53,8 @@ final class CompiledPolicy: Sendable {
     init(_ policy: CalicoPolicy) {
         body = .calico(policy)
         let kind = policy.namespace == nil ? "GlobalNetworkPolicy" : "NetworkPolicy"
-        reference = PolicyReference(kind: kind, apiVersion: "projectcalico.org/v3", namespace: policy.namespace, name: policy.name)
+        reference = PolicyReference(
+            kind: kind, apiVersion: "projectcalico.org/v3", namespace: policy.namespace, name: policy.name)
         order = policy.order ?? .infinity
         sortKey = policy.namespace.map { "\($0)/\(policy.name)" } ?? policy.name
         namespace = policy.namespace
@@ -87,4 +89,3 @@ final class CompiledPolicy: Sendable {
     }
 
 }
-

@@ -32,7 +32,8 @@ extension CompiledPolicySet {
         switch endpoint {
         case .pod(let namespace, let name):
             guard let pod = pods[ObjectKey(kind: .pod, namespace: namespace, name: name)] else {
-                throw DecisionError(kind: .podNotFound, field: field, message: "pods \"\(name)\" not found in namespace \"\(namespace)\"")
+                throw DecisionError(
+                    kind: .podNotFound, field: field, message: "pods \"\(name)\" not found in namespace \"\(namespace)\"")
             }
             return (EndpointView(pod: pod.facts, address: nil), pod)
         case .address(let address):
@@ -42,12 +43,14 @@ extension CompiledPolicySet {
             return (EndpointView(pod: nil, address: address), nil)
         case .workload(let namespace, let labels, let ip):
             guard let found = namespaces[namespace] else {
-                throw DecisionError(kind: .namespaceNotFound, field: "\(field).namespace", message: "namespaces \"\(namespace)\" not found")
+                throw DecisionError(
+                    kind: .namespaceNotFound, field: "\(field).namespace", message: "namespaces \"\(namespace)\" not found")
             }
             let facts = PodFacts(
                 namespace: namespace, labels: labels, namespaceLabels: found.labels, ips: ip.map { [$0] } ?? [], namedPorts: [])
             let (ingress, egress) = policies.applicable(to: facts)
-            let pod = CompiledPod(key: ObjectKey(kind: .pod, namespace: namespace, name: ""), facts: facts, ingress: ingress, egress: egress)
+            let pod = CompiledPod(
+                key: ObjectKey(kind: .pod, namespace: namespace, name: ""), facts: facts, ingress: ingress, egress: egress)
             return (EndpointView(pod: facts, address: ip), pod)
         }
     }

@@ -37,7 +37,8 @@ public struct CompiledPolicySet: Sendable {
                 shared[pod.namespace] = policies.namespaceCandidates(
                     namespace: pod.namespace,
                     inherited: inheritedLabels[pod.namespace]
-                        ?? PodFacts.inheritedLabels(namespace: pod.namespace, namespaceLabels: [Namespace.nameLabel: pod.namespace]))
+                        ?? PodFacts.inheritedLabels(
+                            namespace: pod.namespace, namespaceLabels: [Namespace.nameLabel: pod.namespace]))
             }
             insertPod(key, pod, shared: shared[pod.namespace])
         }

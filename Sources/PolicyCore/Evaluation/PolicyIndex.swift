@@ -78,7 +78,8 @@ struct PolicyIndex: Sendable {
 
     /// The policies that select the pod, per direction, in evaluation order.
     /// - Parameter shared: ``namespaceCandidates(namespace:inherited:)`` for the pod's namespace, when at hand.
-    func applicable(to facts: PodFacts, shared: [CompiledPolicy]? = nil) -> (ingress: [CompiledPolicy], egress: [CompiledPolicy]) {
+    func applicable(to facts: PodFacts, shared: [CompiledPolicy]? = nil) -> (ingress: [CompiledPolicy], egress: [CompiledPolicy])
+    {
         // Candidates are a superset (a label a pod overrides may add a few); `selects` below decides.
         var candidates = shared ?? namespaceCandidates(namespace: facts.namespace, inherited: inheritedOnly(facts))
         global.candidates(for: facts.labels, includingUnindexed: false, into: &candidates)

@@ -91,13 +91,16 @@ enum CalicoPolicyDecoder {
                 errors.add(.required(element.path + ".action"))
                 continue
             }
-            reader.rejectUnknown(["action", "protocol", "notProtocol", "ipVersion", "icmp", "notICMP", "source", "destination", "http", "metadata"])
+            reader.rejectUnknown([
+                "action", "protocol", "notProtocol", "ipVersion", "icmp", "notICMP", "source", "destination", "http", "metadata",
+            ])
             guard let actionName = reader.string("action") else {
                 errors.add(.required(reader.path("action")))
                 continue
             }
             guard let action = CalicoPolicy.Action(rawValue: actionName) else {
-                errors.add(.notSupported(reader.path("action"), actionName, supported: CalicoPolicy.Action.allCases.map(\.rawValue)))
+                errors.add(
+                    .notSupported(reader.path("action"), actionName, supported: CalicoPolicy.Action.allCases.map(\.rawValue)))
                 continue
             }
             var rule = CalicoPolicy.Rule(action: action)
@@ -121,11 +124,15 @@ enum CalicoPolicyDecoder {
                 }
             }
             if reader.has("http") {
-                errors.add(FieldError(field: reader.path("http"), reason: "FieldValueNotSupported", message: "HTTP (layer 7) rules are not supported"))
+                errors.add(
+                    FieldError(
+                        field: reader.path("http"), reason: "FieldValueNotSupported",
+                        message: "HTTP (layer 7) rules are not supported"))
             }
             rule.source = entity(reader, "source", rule: rule, errors: errors)
             rule.destination = entity(reader, "destination", rule: rule, errors: errors)
-            let families = Set((rule.source.nets + rule.source.notNets + rule.destination.nets + rule.destination.notNets).map(\.network.isIPv4))
+            let families = Set(
+                (rule.source.nets + rule.source.notNets + rule.destination.nets + rule.destination.notNets).map(\.network.isIPv4))
             if families.count > 1 {
                 errors.add(.invalid(element.path, "rule mixes IPv4 and IPv6 CIDRs"))
             } else if let ipv4 = families.first, let version = rule.ipVersion, (version == 4) != ipv4 {
@@ -141,9 +148,14 @@ enum CalicoPolicyDecoder {
     {
         var entity = CalicoPolicy.EntityRule()
         guard let reader = rule.object(key) else { return entity }
-        reader.rejectUnknown(["nets", "notNets", "selector", "notSelector", "namespaceSelector", "ports", "notPorts", "serviceAccounts", "services"])
+        reader.rejectUnknown([
+            "nets", "notNets", "selector", "notSelector", "namespaceSelector", "ports", "notPorts", "serviceAccounts", "services",
+        ])
         for field in ["serviceAccounts", "services"] where reader.has(field) {
-            errors.add(FieldError(field: reader.path(field), reason: "FieldValueNotSupported", message: "\(field) matches are not supported yet"))
+            errors.add(
+                FieldError(
+                    field: reader.path(field), reason: "FieldValueNotSupported", message: "\(field) matches are not supported yet"
+                ))
         }
         entity.nets = cidrs(reader, "nets", errors: errors)
         entity.notNets = cidrs(reader, "notNets", errors: errors)
@@ -159,7 +171,10 @@ enum CalicoPolicyDecoder {
         var result: [CIDR] = []
         for (position, text) in (reader.strings(key) ?? []).enumerated() {
             guard let cidr = CIDR(text) else {
-                errors.add(.invalid("\(reader.path(key))[\(position)]", "\"\(text)\": invalid CIDR (write 10.0.0.0/8, or 10.0.0.1/32 for one address)"))
+                errors.add(
+                    .invalid(
+                        "\(reader.path(key))[\(position)]",
+                        "\"\(text)\": invalid CIDR (write 10.0.0.0/8, or 10.0.0.1/32 for one address)"))
                 continue
             }
             result.append(cidr)
@@ -167,7 +182,9 @@ enum CalicoPolicyDecoder {
         return result
     }
 
-    static func ports(_ reader: FieldReader, _ key: String, rule: CalicoPolicy.Rule, errors: FieldErrors) -> [CalicoPolicy.PortEntry] {
+    static func ports(_ reader: FieldReader, _ key: String, rule: CalicoPolicy.Rule, errors: FieldErrors) -> [CalicoPolicy
+        .PortEntry]
+    {
         guard let elements = reader.array(key) else { return [] }
         var entries: [CalicoPolicy.PortEntry] = []
         for element in elements {
@@ -202,11 +219,16 @@ enum CalicoPolicyDecoder {
         case nil:
             // Calico v3.32+: without a protocol only named ports may be listed.
             if !entries.isEmpty && !allNamed {
-                errors.add(.invalid(reader.path(key), "numeric ports need protocol TCP, UDP or SCTP (only named ports may be listed without a protocol)"))
+                errors.add(
+                    .invalid(
+                        reader.path(key),
+                        "numeric ports need protocol TCP, UDP or SCTP (only named ports may be listed without a protocol)"))
             }
         case 6?, 17?, 132?, 136?: break
         default:
-            if !entries.isEmpty { errors.add(.invalid(reader.path(key), "protocol does not support ports (use TCP, UDP or SCTP)")) }
+            if !entries.isEmpty {
+                errors.add(.invalid(reader.path(key), "protocol does not support ports (use TCP, UDP or SCTP)"))
+            }
         }
         return entries
     }

@@ -104,7 +104,9 @@ public enum CalicoV1Converter {
         for field in ["protocol", "notProtocol"] {
             guard let value = rule.members[field] else { continue }
             if case .string(let name) = value {
-                let names = ["tcp": "TCP", "udp": "UDP", "icmp": "ICMP", "icmpv6": "ICMPv6", "sctp": "SCTP", "udplite": "UDPLite"]
+                let names = [
+                    "tcp": "TCP", "udp": "UDP", "icmp": "ICMP", "icmpv6": "ICMPv6", "sctp": "SCTP", "udplite": "UDPLite",
+                ]
                 if let v3 = names[name.lowercased()] {
                     converted[field] = .string(v3)
                     continue
@@ -115,12 +117,16 @@ public enum CalicoV1Converter {
         for field in ["ipVersion", "icmp", "notICMP"] { if let value = rule.members[field] { converted[field] = value } }
         for side in ["source", "destination"] {
             guard let entity = rule.object(side) else { continue }
-            entity.rejectUnknown(["tag", "notTag", "net", "notNet", "nets", "notNets", "selector", "notSelector", "ports", "notPorts"])
+            entity.rejectUnknown([
+                "tag", "notTag", "net", "notNet", "nets", "notNets", "selector", "notSelector", "ports", "notPorts",
+            ])
             var out: [String: JSONValue] = [:]
             var nets: [JSONValue] = []
             var notNets: [JSONValue] = []
             if let net = entity.string("net") { nets.append(bareAddressAsCIDR(net, at: entity.path("net"), errors: errors)) }
-            if let net = entity.string("notNet") { notNets.append(bareAddressAsCIDR(net, at: entity.path("notNet"), errors: errors)) }
+            if let net = entity.string("notNet") {
+                notNets.append(bareAddressAsCIDR(net, at: entity.path("notNet"), errors: errors))
+            }
             if (entity.has("net") || entity.has("notNet")) && (entity.has("nets") || entity.has("notNets")) {
                 errors.add(.invalid(entity.path, "a rule may use net/notNet or nets/notNets, not both"))
             }
@@ -132,13 +138,16 @@ public enum CalicoV1Converter {
             if let selector = entity.string("selector") { selectorParts.append(rewriteSelector(selector)) }
             if let tag = entity.string("tag") { selectorParts.append("has(\(tag))") }
             if !selectorParts.isEmpty {
-                out["selector"] = .string(selectorParts.count == 1 ? selectorParts[0] : selectorParts.map { "(\($0))" }.joined(separator: " && "))
+                out["selector"] = .string(
+                    selectorParts.count == 1 ? selectorParts[0] : selectorParts.map { "(\($0))" }.joined(separator: " && "))
             }
             var notSelectorParts: [String] = []
             if let selector = entity.string("notSelector") { notSelectorParts.append(rewriteSelector(selector)) }
             if let tag = entity.string("notTag") { notSelectorParts.append("has(\(tag))") }
             if !notSelectorParts.isEmpty {
-                out["notSelector"] = .string(notSelectorParts.count == 1 ? notSelectorParts[0] : notSelectorParts.map { "(\($0))" }.joined(separator: " || "))
+                out["notSelector"] = .string(
+                    notSelectorParts.count == 1
+                        ? notSelectorParts[0] : notSelectorParts.map { "(\($0))" }.joined(separator: " || "))
             }
             for field in ["ports", "notPorts"] { if let value = entity.members[field] { out[field] = value } }
             converted[side] = .object(out)

@@ -14,8 +14,10 @@ enum NetworkPolicyDecoder {
         policy.podSelector = LabelSelector.read(spec.members["podSelector"], at: "spec.podSelector", errors: errors)
         if spec.members["podSelector"]?.isNull ?? true { specJSON["podSelector"] = .object([:]) }
 
-        policy.ingress = readRules(spec, direction: "ingress", peersKey: "from", namespace: key.namespace, errors: errors, spec: &specJSON)
-        policy.egress = readRules(spec, direction: "egress", peersKey: "to", namespace: key.namespace, errors: errors, spec: &specJSON)
+        policy.ingress = readRules(
+            spec, direction: "ingress", peersKey: "from", namespace: key.namespace, errors: errors, spec: &specJSON)
+        policy.egress = readRules(
+            spec, direction: "egress", peersKey: "to", namespace: key.namespace, errors: errors, spec: &specJSON)
 
         if let types = PolicyTypes(spec, "policyTypes") {
             if types.count > 2 { errors.add(.invalid("spec.policyTypes", "may not specify more than two policyTypes")) }

@@ -16,7 +16,8 @@ struct ErrorMiddleware {
             let status = error.status
             if status.code >= 500 {
                 logger.error(
-                    "\(status.reason) on \(request.method) \(request.path): \(error)", metadata: ["request_id": "\(context.requestID)"])
+                    "\(status.reason) on \(request.method) \(request.path): \(error)",
+                    metadata: ["request_id": "\(context.requestID)"])
             }
             return status.response
         } catch {
