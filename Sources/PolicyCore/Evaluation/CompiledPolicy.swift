@@ -24,10 +24,14 @@ final class CompiledPolicy: Sendable {
     let indexPairs: [LabelPair]?
     /// `reference` as JSON, encoded once: answers list applied policies on every decision.
     let referenceJSON: [UInt8]
+    /// The rules as objects: what the reference evaluator walks.
     let ingressRules: [CompiledRule]
     let egressRules: [CompiledRule]
+    /// The rules flattened, per direction: the templates pods' ``RuleTable``s are built from.
+    let ingressCode: RuleCode
+    let egressCode: RuleCode
 
-    init(_ policy: NetworkPolicy) {
+    init(_ policy: NetworkPolicy, interner: inout LabelInterner) {
         body = .kubernetes(policy)
         reference = PolicyReference(
             kind: "NetworkPolicy", apiVersion: "networking.k8s.io/v1", namespace: policy.namespace, name: policy.name)
@@ -42,6 +46,8 @@ final class CompiledPolicy: Sendable {
         referenceJSON = CompiledPolicy.encode(reference)
         ingressRules = policy.ingress.map { .kubernetes(KubernetesRule($0, namespace: policy.namespace)) }
         egressRules = policy.egress.map { .kubernetes(KubernetesRule($0, namespace: policy.namespace)) }
+        ingressCode = RuleCode(kubernetes: policy.ingress, namespace: policy.namespace, interner: &interner)
+        egressCode = RuleCode(kubernetes: policy.egress, namespace: policy.namespace, interner: &interner)
     }
 
     private static func encode(_ reference: PolicyReference) -> [UInt8] {
@@ -50,7 +56,7 @@ final class CompiledPolicy: Sendable {
         return bytes
     }
 
-    init(_ policy: CalicoPolicy) {
+    init(_ policy: CalicoPolicy, interner: inout LabelInterner) {
         body = .calico(policy)
         let kind = policy.namespace == nil ? "GlobalNetworkPolicy" : "NetworkPolicy"
         reference = PolicyReference(
@@ -67,6 +73,8 @@ final class CompiledPolicy: Sendable {
         referenceJSON = CompiledPolicy.encode(reference)
         ingressRules = policy.ingress.map { .calico(CalicoRule($0, namespace: policy.namespace)) }
         egressRules = policy.egress.map { .calico(CalicoRule($0, namespace: policy.namespace)) }
+        ingressCode = RuleCode(calico: policy.ingress, namespace: policy.namespace, interner: &interner)
+        egressCode = RuleCode(calico: policy.egress, namespace: policy.namespace, interner: &interner)
     }
 
     /// Evaluation order: lower order first, then by key (then kind, so no two policies tie).

@@ -12,12 +12,12 @@ extension CompiledPolicySet {
         let egress = source.pod.map {
             evaluate(
                 Flow(subjectView: source.view, peer: destination.view, isEgress: true, protocol: request.protocol),
-                $0.egress, port: request.port)
+                $0.egressTable, port: request.port)
         }
         let ingress = destination.pod.map {
             evaluate(
                 Flow(subjectView: destination.view, peer: source.view, isEgress: false, protocol: request.protocol),
-                $0.ingress, port: request.port)
+                $0.ingressTable, port: request.port)
         }
         if request.port != nil {
             let allowed = (egress?.allowed ?? true) && (ingress?.allowed ?? true)
@@ -47,77 +47,77 @@ extension CompiledPolicySet {
                     kind: .namespaceNotFound, field: "\(field).namespace", message: "namespaces \"\(namespace)\" not found")
             }
             let facts = PodFacts(
-                namespace: namespace, labels: labels, namespaceLabels: found.labels, ips: ip.map { [$0] } ?? [], namedPorts: [])
+                namespace: namespace, labels: labels, namespaceLabels: found.labels, ips: ip.map { [$0] } ?? [], namedPorts: [],
+                lookingUpIn: self.labels)
             let (ingress, egress) = policies.applicable(to: facts)
             let pod = CompiledPod(
-                key: ObjectKey(kind: .pod, namespace: namespace, name: ""), facts: facts, ingress: ingress, egress: egress)
+                key: ObjectKey(kind: .pod, namespace: namespace, name: ""), facts: facts,
+                ingress: RuleTable.make(ingress, egress: false), egress: RuleTable.make(egress, egress: true))
             return (EndpointView(pod: facts, address: ip), pod)
         }
     }
 
-    /// One direction of one pod: the ordered walk of SEMANTICS.md §3. First matching Allow or Deny
-    /// decides, Log goes on, Pass skips the rest of the (single, default) tier and so allows.
-    func evaluate(_ flow: Flow, _ policies: [CompiledPolicy], port: Int?) -> SideDecision {
+    /// One direction of one pod: the ordered walk of SEMANTICS.md §3 over the pod's rule table.
+    /// First matching Allow or Deny decides, Pass skips the rest of the (single, default) tier and
+    /// so allows; Log rules are not in the table (they go on).
+    func evaluate(_ flow: Flow, _ table: RuleTable, port: Int?) -> SideDecision {
+        let policies = table.policies
         if policies.isEmpty {
             return SideDecision(allowed: true, reason: .notIsolated, ports: port == nil ? .all : nil)
         }
-        guard let port else { return evaluateEveryPort(flow, policies) }
-        for policy in policies {
-            let rules = flow.isEgress ? policy.egressRules : policy.ingressRules
-            for index in rules.indices {
-                let rule = rules[index]
-                guard rule.matches(flow, port: port) else { continue }
-                let action = rule.action
-                switch action {
-                case .log: continue
-                case .allow, .pass:
-                    return SideDecision(
-                        allowed: true, reason: .allowedByPolicy, policy: policy.reference, rule: index, action: action.rawValue,
-                        applied: policies)
-                case .deny:
-                    return SideDecision(
-                        allowed: false, reason: .deniedByPolicy, policy: policy.reference, rule: index, action: "Deny",
-                        applied: policies)
-                }
+        guard let port else { return evaluateEveryPort(flow, table) }
+        let rules = table.code.rules
+        for index in rules.indices where table.matches(index, flow, port: port) {
+            let rule = rules[index]
+            let reference = policies[Int(rule.policy)].reference
+            switch rule.action {
+            case .log: continue
+            case .allow, .pass:
+                return SideDecision(
+                    allowed: true, reason: .allowedByPolicy, policy: reference, rule: Int(rule.index),
+                    action: rule.action.rawValue, applied: policies)
+            case .deny:
+                return SideDecision(
+                    allowed: false, reason: .deniedByPolicy, policy: reference, rule: Int(rule.index), action: "Deny",
+                    applied: policies)
             }
         }
         return SideDecision(allowed: false, reason: .noRuleMatched, applied: policies)
     }
 
     /// The same walk over every port at once, tracking which ports are still undecided.
-    private func evaluateEveryPort(_ flow: Flow, _ policies: [CompiledPolicy]) -> SideDecision {
+    private func evaluateEveryPort(_ flow: Flow, _ table: RuleTable) -> SideDecision {
+        let policies = table.policies
+        let rules = table.code.rules
         var undecided = PortSet.all
         var allowedPorts = PortSet.empty
-        var firstAllow: (PolicyReference, Int, CalicoPolicy.Action)?
-        var firstDeny: (PolicyReference, Int)?
-        walk: for policy in policies {
-            let rules = flow.isEgress ? policy.egressRules : policy.ingressRules
-            for index in rules.indices {
-                let action = rules[index].action
-                guard action != .log else { continue }
-                let matched = rules[index].ports(flow).intersection(undecided)
-                guard !matched.isEmpty else { continue }
-                undecided = undecided.subtracting(matched)
-                switch action {
-                case .allow, .pass:
-                    allowedPorts = allowedPorts.union(matched)
-                    if firstAllow == nil { firstAllow = (policy.reference, index, action) }
-                case .deny:
-                    if firstDeny == nil { firstDeny = (policy.reference, index) }
-                case .log: break
-                }
-                if undecided.isEmpty { break walk }
+        var firstAllow: (Int, Int, CalicoPolicy.Action)?
+        var firstDeny: (Int, Int)?
+        for index in rules.indices {
+            let rule = rules[index]
+            guard rule.action != .log else { continue }
+            let matched = table.ports(index, flow).intersection(undecided)
+            guard !matched.isEmpty else { continue }
+            undecided = undecided.subtracting(matched)
+            switch rule.action {
+            case .allow, .pass:
+                allowedPorts = allowedPorts.union(matched)
+                if firstAllow == nil { firstAllow = (Int(rule.policy), Int(rule.index), rule.action) }
+            case .deny:
+                if firstDeny == nil { firstDeny = (Int(rule.policy), Int(rule.index)) }
+            case .log: break
             }
+            if undecided.isEmpty { break }
         }
         if allowedPorts.isAll, let firstAllow {
             return SideDecision(
-                allowed: true, reason: .allowedByPolicy, policy: firstAllow.0, rule: firstAllow.1,
+                allowed: true, reason: .allowedByPolicy, policy: policies[firstAllow.0].reference, rule: firstAllow.1,
                 action: firstAllow.2.rawValue, applied: policies, ports: allowedPorts)
         }
         if let firstDeny {
             return SideDecision(
-                allowed: false, reason: .deniedByPolicy, policy: firstDeny.0, rule: firstDeny.1, action: "Deny",
-                applied: policies, ports: allowedPorts)
+                allowed: false, reason: .deniedByPolicy, policy: policies[firstDeny.0].reference, rule: firstDeny.1,
+                action: "Deny", applied: policies, ports: allowedPorts)
         }
         return SideDecision(allowed: false, reason: .noRuleMatched, applied: policies, ports: allowedPorts)
     }

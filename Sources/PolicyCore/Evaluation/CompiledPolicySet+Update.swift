@@ -23,13 +23,14 @@ extension CompiledPolicySet {
                     namespace: namespace.name, namespaceLabels: namespace.labels)
                 if changed, let keys = next.podsByNamespace[namespace.name] {
                     // Namespace labels feed pod facts (pcns.* labels, namespaceSelectors): rebuild its pods.
-                    for key in keys { if let pod = snapshot.pods[key] { next.insertPod(key, pod) } }
+                    let tables = RuleTable.Cache()
+                    for key in keys { if let pod = snapshot.pods[key] { next.insertPod(key, pod, tables: tables) } }
                 }
             case .upsert(.networkPolicy(let policy)):
-                let compiled = CompiledPolicy(policy)
+                let compiled = CompiledPolicy(policy, interner: &next.labels)
                 next.replacePolicy(next.policies.byKey[compiled.key], with: compiled)
             case .upsert(.calicoPolicy(let policy)):
-                let compiled = CompiledPolicy(policy)
+                let compiled = CompiledPolicy(policy, interner: &next.labels)
                 next.replacePolicy(next.policies.byKey[compiled.key], with: compiled)
             case .remove(let key):
                 switch key.kind {
@@ -58,6 +59,7 @@ extension CompiledPolicySet {
         podsByNamespace = other.podsByNamespace
         policies = other.policies
         inheritedLabels = other.inheritedLabels
+        labels = other.labels
     }
 
     /// Replaces one policy (nil: none) on every pod in its scope.
@@ -66,10 +68,11 @@ extension CompiledPolicySet {
         if let new { policies.insert(new) }
         let scope = (new ?? old)?.namespace
         var updated: [CompiledPod] = []
+        let memo = CompiledPod.Replacements()
         func visit(_ pod: CompiledPod) {
             let hadOld = old.map { old in pod.ingress.contains { $0 === old } || pod.egress.contains { $0 === old } } ?? false
             let wantsNew = new.map { $0.selects(pod.facts, egress: false) || $0.selects(pod.facts, egress: true) } ?? false
-            if hadOld || wantsNew { updated.append(pod.replacing(old, with: new)) }
+            if hadOld || wantsNew { updated.append(pod.replacing(old, with: new, memo: memo)) }
         }
         if let scope {
             for key in podsByNamespace[scope] ?? [] { if let pod = pods[key] { visit(pod) } }

@@ -17,6 +17,8 @@ public struct CompiledPolicySet: Sendable {
     var policies: PolicyIndex
     /// Each namespace's inherited Calico labels, built once rather than once per pod.
     var inheritedLabels: [String: [String: String]]
+    /// Label keys, values and namespace names as ids, for the selector programs of rule tables.
+    var labels: LabelInterner
 
     /// Compiles a snapshot from scratch.
     public init(_ snapshot: PolicySnapshot) {
@@ -25,13 +27,15 @@ public struct CompiledPolicySet: Sendable {
         inheritedLabels = snapshot.namespaces.mapValues {
             PodFacts.inheritedLabels(namespace: $0.name, namespaceLabels: $0.labels)
         }
+        labels = LabelInterner()
         policies = PolicyIndex()
-        for policy in snapshot.networkPolicies.values { policies.insert(CompiledPolicy(policy)) }
-        for policy in snapshot.calicoPolicies.values { policies.insert(CompiledPolicy(policy)) }
+        for policy in snapshot.networkPolicies.values { policies.insert(CompiledPolicy(policy, interner: &labels)) }
+        for policy in snapshot.calicoPolicies.values { policies.insert(CompiledPolicy(policy, interner: &labels)) }
         pods = ShardedMap()
         podsByAddress = ShardedMap()
         podsByNamespace = [:]
         var shared: [String: [CompiledPolicy]] = [:]
+        let tables = RuleTable.Cache()
         for (key, pod) in snapshot.pods {
             if shared[pod.namespace] == nil {
                 shared[pod.namespace] = policies.namespaceCandidates(
@@ -40,7 +44,7 @@ public struct CompiledPolicySet: Sendable {
                         ?? PodFacts.inheritedLabels(
                             namespace: pod.namespace, namespaceLabels: [Namespace.nameLabel: pod.namespace]))
             }
-            insertPod(key, pod, shared: shared[pod.namespace])
+            insertPod(key, pod, shared: shared[pod.namespace], tables: tables)
         }
     }
 
@@ -48,19 +52,23 @@ public struct CompiledPolicySet: Sendable {
     public var podCount: Int { pods.count }
     public var policyCount: Int { policies.count }
 
-    private func facts(of pod: Pod) -> PodFacts {
+    private mutating func facts(of pod: Pod) -> PodFacts {
         PodFacts(
             namespace: pod.namespace, labels: pod.labels,
             namespaceLabels: namespaces[pod.namespace]?.labels ?? [Namespace.nameLabel: pod.namespace],
-            ips: pod.ips, namedPorts: pod.namedPorts, inherited: inheritedLabels[pod.namespace])
+            ips: pod.ips, namedPorts: pod.namedPorts, inherited: inheritedLabels[pod.namespace], interner: &labels)
     }
 
     /// Compiles one pod (replacing any pod stored under its key) and files it by address and namespace.
-    mutating func insertPod(_ key: ObjectKey, _ pod: Pod, shared: [CompiledPolicy]? = nil) {
+    /// - Parameter tables: shares rule tables with other pods compiled in the same batch.
+    mutating func insertPod(
+        _ key: ObjectKey, _ pod: Pod, shared: [CompiledPolicy]? = nil, tables: RuleTable.Cache = RuleTable.Cache()
+    ) {
         if pods[key] != nil { removePod(key) }
         let facts = facts(of: pod)
         let (ingress, egress) = policies.applicable(to: facts, shared: shared)
-        pods[key] = CompiledPod(key: key, facts: facts, ingress: ingress, egress: egress)
+        pods[key] = CompiledPod(
+            key: key, facts: facts, ingress: tables.table(ingress, egress: false), egress: tables.table(egress, egress: true))
         for ip in pod.ips {
             var owners = podsByAddress[ip] ?? []
             owners.insert(key, at: owners.firstIndex { key < $0 } ?? owners.count)

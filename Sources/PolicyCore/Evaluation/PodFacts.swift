@@ -2,6 +2,9 @@
 /// namespace's labels, the labels Calico derives from both, its addresses and named ports.
 ///
 /// A class: decisions pass it around by one reference, and a compiled pod shares it with its views.
+/// The three label sets are kept twice: as dictionaries (for compiling, the reference evaluator and
+/// Calico's substring operators) and as interned ids in one contiguous array, which is what
+/// compiled selector programs read.
 final class PodFacts: Sendable {
     let namespace: String
     let labels: [String: String]
@@ -10,12 +13,41 @@ final class PodFacts: Sendable {
     let calicoLabels: [String: String]
     let ips: [IPAddress]
     let namedPorts: [Pod.NamedPort]
+    /// The namespace name's interned id (``LabelInterner/unknown`` for a never-seen name).
+    let namespaceID: UInt32
+    /// Own labels, then namespace labels, then Calico labels, each run sorted by key id.
+    let labelWords: [UInt64]
+    private let namespaceStart: Int
+    private let calicoStart: Int
 
+    /// A stored pod: interns its namespace and labels.
     /// - Parameter inherited: ``inheritedLabels(namespace:namespaceLabels:)`` when the caller has it
     ///   already (one per namespace, not one per pod, when compiling).
-    init(
+    convenience init(
         namespace: String, labels: [String: String], namespaceLabels: [String: String], ips: [IPAddress],
-        namedPorts: [Pod.NamedPort], inherited: [String: String]? = nil
+        namedPorts: [Pod.NamedPort], inherited: [String: String]? = nil, interner: inout LabelInterner
+    ) {
+        self.init(
+            namespace: namespace, labels: labels, namespaceLabels: namespaceLabels, ips: ips, namedPorts: namedPorts,
+            inherited: inherited, namespaceID: interner.intern(namespace)
+        ) { interner.words($0) }
+    }
+
+    /// A hypothetical workload: ids are looked up, never added (the compiled set is immutable).
+    convenience init(
+        namespace: String, labels: [String: String], namespaceLabels: [String: String], ips: [IPAddress],
+        namedPorts: [Pod.NamedPort], lookingUpIn interner: LabelInterner
+    ) {
+        self.init(
+            namespace: namespace, labels: labels, namespaceLabels: namespaceLabels, ips: ips, namedPorts: namedPorts,
+            inherited: nil, namespaceID: interner.lookup(namespace) ?? LabelInterner.unknown
+        ) { interner.lookupWords($0) }
+    }
+
+    private init(
+        namespace: String, labels: [String: String], namespaceLabels: [String: String], ips: [IPAddress],
+        namedPorts: [Pod.NamedPort], inherited: [String: String]?, namespaceID: UInt32,
+        words: ([String: String]) -> [UInt64]
     ) {
         self.namespace = namespace
         self.labels = labels
@@ -27,6 +59,23 @@ final class PodFacts: Sendable {
         result["projectcalico.org/namespace"] = namespace
         result["projectcalico.org/orchestrator"] = "k8s"
         self.calicoLabels = result
+        self.namespaceID = namespaceID
+        var all = words(labels)
+        namespaceStart = all.count
+        all += words(namespaceLabels)
+        calicoStart = all.count
+        all += words(result)
+        labelWords = all
+    }
+
+    /// The index range of one label set in ``labelWords``.
+    @inline(__always)
+    func bounds(of segment: LabelSegment) -> Range<Int> {
+        switch segment {
+        case .own: 0..<namespaceStart
+        case .namespace: namespaceStart..<calicoStart
+        case .calico: calicoStart..<labelWords.count
+        }
     }
 
     /// The labels a pod inherits from its namespace's Calico profile: `pcns.<key>` and `pcns.projectcalico.org/name`.

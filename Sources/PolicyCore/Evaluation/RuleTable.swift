@@ -1,0 +1,259 @@
+/// One direction of one pod: its applicable policies in evaluation order, and their rules
+/// flattened into one ``RuleCode`` in the same order. Pods whose applicable lists are the same
+/// share one table (a compile and a policy write reuse it), so 100,000 pods hold a few thousand.
+final class RuleTable: Sendable {
+    /// Applicable policies, in evaluation order: explanations and the `policies` list of answers.
+    let policies: [CompiledPolicy]
+    let code: RuleCode
+
+    static let empty = RuleTable(policies: [], code: RuleCode())
+
+    private init(policies: [CompiledPolicy], code: RuleCode) {
+        self.policies = policies
+        self.code = code
+    }
+
+    /// The table of these policies (already in evaluation order) for one direction.
+    static func make(_ policies: [CompiledPolicy], egress: Bool) -> RuleTable {
+        if policies.isEmpty { return empty }
+        var code = RuleCode()
+        for (position, policy) in policies.enumerated() {
+            code.append(egress ? policy.egressCode : policy.ingressCode, policy: UInt32(position))
+        }
+        return RuleTable(policies: policies, code: code)
+    }
+
+    /// Shares tables among pods with the same applicable list while compiling.
+    final class Cache {
+        private var ingress: [[ObjectIdentifier]: RuleTable] = [:]
+        private var egress: [[ObjectIdentifier]: RuleTable] = [:]
+
+        func table(_ policies: [CompiledPolicy], egress isEgress: Bool) -> RuleTable {
+            if policies.isEmpty { return RuleTable.empty }
+            let key = policies.map(ObjectIdentifier.init)
+            if let found = isEgress ? egress[key] : ingress[key] { return found }
+            let made = RuleTable.make(policies, egress: isEgress)
+            if isEgress { egress[key] = made } else { ingress[key] = made }
+            return made
+        }
+    }
+}
+
+// MARK: - Matching
+
+extension RuleTable {
+    /// True when rule `index` matches the flow on one destination port.
+    @inline(__always)
+    func matches(_ index: Int, _ flow: borrowing Flow, port: Int) -> Bool {
+        let rule = code.rules[index]
+        if !rule.isCalico {
+            return kubernetesAllowsPort(rule, port, flow) && kubernetesMatchesPeer(rule, flow.peer)
+        }
+        guard calicoHeaderMatches(rule, flow) else { return false }
+        if !rule.ports.isEmpty {
+            var covered = false
+            for position in rule.ports.range where covers(code.ports[position], port, flow) {
+                covered = true
+                break
+            }
+            if !covered { return false }
+        }
+        for position in rule.notPorts.range where covers(code.ports[position], port, flow) { return false }
+        return entityMatches(code.entities[Int(rule.source)], flow.source)
+            && entityMatches(code.entities[Int(rule.destination)], flow.destination)
+    }
+
+    /// The destination ports for which rule `index` matches the flow.
+    func ports(_ index: Int, _ flow: borrowing Flow) -> PortSet {
+        let rule = code.rules[index]
+        if !rule.isCalico {
+            guard kubernetesMatchesPeer(rule, flow.peer) else { return .empty }
+            if rule.ports.isEmpty { return .all }
+            var ranges: [ClosedRange<Int>] = []
+            for position in rule.ports.range {
+                let entry = code.ports[position]
+                guard entry.protocol == flow.protocol else { continue }
+                switch entry.kind {
+                case .any: return .all
+                case .range: ranges.append(Int(entry.low)...Int(entry.high))
+                case .named:
+                    for number in flow.destinationPorts(named: code.strings[Int(entry.name)]) { ranges.append(number...number) }
+                }
+            }
+            return PortSet(ranges: ranges)
+        }
+        guard calicoHeaderMatches(rule, flow),
+            entityMatches(code.entities[Int(rule.source)], flow.source),
+            entityMatches(code.entities[Int(rule.destination)], flow.destination)
+        else { return .empty }
+        var ports = rule.ports.isEmpty ? PortSet.all : resolve(rule.ports, flow)
+        if !rule.notPorts.isEmpty { ports = ports.subtracting(resolve(rule.notPorts, flow)) }
+        return ports
+    }
+
+    @inline(__always)
+    private func kubernetesAllowsPort(_ rule: FlatRule, _ port: Int, _ flow: borrowing Flow) -> Bool {
+        if rule.ports.isEmpty { return true }
+        for position in rule.ports.range {
+            let entry = code.ports[position]
+            guard entry.protocol == flow.protocol else { continue }
+            switch entry.kind {
+            case .any: return true
+            case .range: if Int(entry.low) <= port && port <= Int(entry.high) { return true }
+            case .named: if flow.destinationPorts(named: code.strings[Int(entry.name)]).contains(port) { return true }
+            }
+        }
+        return false
+    }
+
+    @inline(__always)
+    private func kubernetesMatchesPeer(_ rule: FlatRule, _ endpoint: EndpointView) -> Bool {
+        if rule.peers.isEmpty { return true }
+        for position in rule.peers.range where peerMatches(code.peers[position], endpoint) { return true }
+        return false
+    }
+
+    private func peerMatches(_ peer: FlatPeer, _ endpoint: EndpointView) -> Bool {
+        if peer.block >= 0 {
+            let block = code.blocks[Int(peer.block)]
+            if let address = endpoint.address { return block.contains(address) }
+            return endpoint.pod?.ips.contains { block.contains($0) } ?? false
+        }
+        guard let pod = endpoint.pod else { return false }
+        if peer.namespaceSelector >= 0 {
+            guard run(Int(peer.namespaceSelector), pod, .namespace) else { return false }
+        } else if pod.namespaceID != peer.namespace {
+            return false
+        }
+        return peer.podSelector < 0 || run(Int(peer.podSelector), pod, .own)
+    }
+
+    /// Protocol and IP version criteria of a Calico rule.
+    @inline(__always)
+    private func calicoHeaderMatches(_ rule: FlatRule, _ flow: borrowing Flow) -> Bool {
+        let number = UInt16(flow.protocol.number)
+        if rule.requiredProtocol != FlatRule.none, rule.requiredProtocol != number { return false }
+        if rule.excludedProtocol != FlatRule.none, rule.excludedProtocol == number { return false }
+        if rule.ipVersion != 0, let family = Self.connectionFamily(flow), (rule.ipVersion == 4) != family { return false }
+        return true
+    }
+
+    /// IPv4 (true) or IPv6 (false) when an address of the connection is known.
+    private static func connectionFamily(_ flow: borrowing Flow) -> Bool? {
+        (firstAddress(flow.destination) ?? firstAddress(flow.source))?.isIPv4
+    }
+
+    private static func firstAddress(_ view: EndpointView) -> IPAddress? {
+        view.address ?? view.pod?.ips.first
+    }
+
+    @inline(__always)
+    private func covers(_ entry: FlatPort, _ port: Int, _ flow: borrowing Flow) -> Bool {
+        switch entry.kind {
+        case .any: return true
+        case .range: return Int(entry.low) <= port && port <= Int(entry.high)
+        case .named: return flow.destinationPorts(named: code.strings[Int(entry.name)]).contains(port)
+        }
+    }
+
+    private func resolve(_ span: Span32, _ flow: borrowing Flow) -> PortSet {
+        var ranges: [ClosedRange<Int>] = []
+        for position in span.range {
+            let entry = code.ports[position]
+            switch entry.kind {
+            case .any: return .all
+            case .range: ranges.append(Int(entry.low)...Int(entry.high))
+            case .named:
+                for number in flow.destinationPorts(named: code.strings[Int(entry.name)]) { ranges.append(number...number) }
+            }
+        }
+        return PortSet(ranges: ranges)
+    }
+
+    /// True when an address of the endpoint (the named one, else every pod address) is in the CIDRs.
+    private func anyAddress(_ endpoint: EndpointView, in span: Span32) -> Bool {
+        if let address = endpoint.address { return contains(span, address) }
+        guard let pod = endpoint.pod else { return false }
+        for address in pod.ips where contains(span, address) { return true }
+        return false
+    }
+
+    @inline(__always)
+    private func contains(_ span: Span32, _ address: IPAddress) -> Bool {
+        for position in span.range where code.cidrs[position].contains(address) { return true }
+        return false
+    }
+
+    /// The entity criteria of a Calico rule (see `CalicoRuleMatcher`, the reference).
+    private func entityMatches(_ entity: FlatEntity, _ endpoint: EndpointView) -> Bool {
+        if !entity.nets.isEmpty, !anyAddress(endpoint, in: entity.nets) { return false }
+        if !entity.notNets.isEmpty, anyAddress(endpoint, in: entity.notNets) { return false }
+        guard entity.usesSelectors else { return true }
+        let scoped = entity.scope >= 0 || entity.namespace != nil
+        if entity.selector >= 0 || scoped {
+            guard let pod = endpoint.pod else { return false }
+            if entity.scope >= 0 {
+                guard run(Int(entity.scope), pod, .calico) else { return false }
+            } else if let namespace = entity.namespace, pod.namespaceID != namespace {
+                return false
+            }
+            if entity.selector >= 0, !run(Int(entity.selector), pod, .calico) { return false }
+        }
+        if entity.notSelector >= 0, let pod = endpoint.pod, run(Int(entity.notSelector), pod, .calico) { return false }
+        return true
+    }
+
+    // MARK: Selector programs
+
+    /// Runs the selector program starting at `start` over one of the pod's label sets.
+    @inline(__always)
+    func run(_ start: Int, _ pod: PodFacts, _ segment: LabelSegment) -> Bool {
+        let bounds = pod.bounds(of: segment)
+        return evaluate(start, pod, bounds.lowerBound, bounds.upperBound)
+    }
+
+    private func evaluate(_ pc: Int, _ pod: PodFacts, _ low: Int, _ high: Int) -> Bool {
+        switch code.code[pc] {
+        case .all: return true
+        case .has(let key): return Self.value(of: key, in: pod.labelWords, low, high) != nil
+        case .equals(let key, let value): return Self.value(of: key, in: pod.labelWords, low, high) == value
+        case .text(let test, let key, let part):
+            guard let value = pod.calicoLabels[code.strings[Int(key)]] else { return false }
+            let part = code.strings[Int(part)]
+            switch test {
+            case .contains: return value.contains(part)
+            case .startsWith: return value.hasPrefix(part)
+            case .endsWith: return value.hasSuffix(part)
+            }
+        case .not: return !evaluate(pc + 1, pod, low, high)
+        case .and(let count, _):
+            var child = pc + 1
+            for _ in 0..<count {
+                if !evaluate(child, pod, low, high) { return false }
+                child += code.code[child].length
+            }
+            return true
+        case .or(let count, _):
+            var child = pc + 1
+            for _ in 0..<count {
+                if evaluate(child, pod, low, high) { return true }
+                child += code.code[child].length
+            }
+            return false
+        }
+    }
+
+    /// The value id of `key` in a sorted run of label words.
+    @inline(__always)
+    static func value(of key: UInt32, in words: [UInt64], _ low: Int, _ high: Int) -> UInt32? {
+        var position = low
+        while position < high {
+            let word = words[position]
+            let found = UInt32(truncatingIfNeeded: word >> 32)
+            if found == key { return UInt32(truncatingIfNeeded: word) }
+            if found > key { return nil }
+            position += 1
+        }
+        return nil
+    }
+}
