@@ -51,8 +51,12 @@ let package = Package(
         .testTarget(
             name: "PolicyAPITests",
             dependencies: ["PolicyAPI", "PolicyCore", "PolicyStore", "MicroHTTP", "YAMLReader", "SeededRandom", logging],
-            swiftSettings: swiftSettings),
+            // Read from the source tree by path, not bundled.
+            exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP"], swiftSettings: swiftSettings),
-        .testTarget(name: "NetpoldTests", dependencies: ["netpold", "PolicyCore", argumentParser], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NetpoldTests",
+            dependencies: ["netpold", "PolicyAPI", "PolicyCore", "PolicyStore", "MicroHTTP", argumentParser, logging],
+            swiftSettings: swiftSettings),
     ]
 )

@@ -53,10 +53,20 @@ public struct YAMLLimits: Sendable {
 /// `!!str` are strings, plain ones may be null, booleans or numbers; mapping keys are always strings.
 public enum YAMLStreamReader {
     public static func documents(_ text: String, limits: YAMLLimits = YAMLLimits()) throws(YAMLReadError) -> [YAMLDocument] {
+        try read(text, limits: limits).documents
+    }
+
+    /// The documents, and the nodes counted against `limits.maxNodes` (aliases by the size of what
+    /// they name) after reading them, starting from `nodesBefore`: several streams read for one
+    /// request share one budget.
+    public static func read(_ text: String, limits: YAMLLimits = YAMLLimits(), nodesBefore: Int = 0) throws(YAMLReadError)
+        -> (documents: [YAMLDocument], nodes: Int)
+    {
         var bytes = Array(text.utf8)
         if bytes.isEmpty { bytes = [0x0A] }
-        return try bytes.withUnsafeBufferPointer { (buffer) throws(YAMLReadError) -> [YAMLDocument] in
+        return try bytes.withUnsafeBufferPointer { (buffer) throws(YAMLReadError) -> ([YAMLDocument], Int) in
             var composer = Composer(limits: limits)
+            composer.count = nodesBefore
             var parser = yaml_parser_t()
             guard yaml_parser_initialize(&parser) == 1 else {
                 throw YAMLReadError(documentIndex: 0, line: 0, column: 0, message: "cannot start the YAML parser")
@@ -72,7 +82,7 @@ public enum YAMLStreamReader {
                 if event.type == YAML_STREAM_END_EVENT { break }
                 try composer.consume(event)
             }
-            return composer.documents
+            return (composer.documents, composer.count)
         }
     }
 }

@@ -2,28 +2,62 @@ public import PolicyCore
 public import YAMLReader
 import Yams
 
+/// Where a document of a bundle is: its file (a part of a multipart import), its position there,
+/// and for an item of a `List`, which item.
+public struct DocumentLocation: Sendable, Hashable, CustomStringConvertible {
+    /// The file the document came from (a multipart part's filename); nil for a plain body.
+    public var source: String?
+    /// The document's position in its file or body, from 0.
+    public var index: Int
+    /// The item of a `List` document, from 0.
+    public var item: Int?
+    /// The line the document (or item) starts on, 1-based; 0 when unknown (JSON).
+    public var line: Int
+
+    public init(source: String? = nil, index: Int, item: Int? = nil, line: Int) {
+        self.source = source
+        self.index = index
+        self.item = item
+        self.line = line
+    }
+
+    /// `deploy/api.yaml, document 2`; `document 0, items[5]`.
+    public var description: String {
+        var text = source.map { "\($0), " } ?? ""
+        text += "document \(index)"
+        if let item { text += ", items[\(item)]" }
+        return text
+    }
+
+    /// The description with the line, when known: `deploy/api.yaml, document 2 (line 14)`.
+    public var withLine: String { line > 0 ? "\(self) (line \(line))" : description }
+}
+
 /// One document of a bundle, with where it came from.
 public struct BundleDocument: Sendable {
-    /// Position in the stream, from 0.
-    public var index: Int
-    /// The line the document starts on (1-based), when read from YAML.
-    public var line: Int
+    public var location: DocumentLocation
     public var value: JSONValue
-    /// The line of each field path, for pointing errors at the bad line.
+    /// The line of each field path, for pointing errors at the bad line. An item of a `List` shares
+    /// the List's table (copy-on-write, so flattening copies nothing), its paths under `fieldPrefix`.
     public var fieldLines: [String: Int]
+    /// Where the document's fields are in `fieldLines`: `items[3]` for an item of a List, else empty.
+    public var fieldPrefix: String
 
-    public init(index: Int, line: Int, value: JSONValue, fieldLines: [String: Int] = [:]) {
-        self.index = index
-        self.line = line
+    public init(location: DocumentLocation, value: JSONValue, fieldLines: [String: Int] = [:], fieldPrefix: String = "") {
+        self.location = location
         self.value = value
         self.fieldLines = fieldLines
+        self.fieldPrefix = fieldPrefix
     }
+
+    /// The line the document starts on (1-based); 0 when unknown.
+    public var line: Int { location.line }
 
     /// The line of a field path, or of its nearest enclosing field.
     public func line(of field: String) -> Int {
         var path = Substring(field)
         while !path.isEmpty {
-            if let line = fieldLines[String(path)] { return line }
+            if let line = fieldLines[fieldPrefix.isEmpty ? String(path) : "\(fieldPrefix).\(path)"] { return line }
             guard let cut = path.lastIndex(where: { $0 == "." || $0 == "[" }) else { break }
             path = path[..<cut]
         }
@@ -43,11 +77,21 @@ public enum YAMLCodec {
 
     /// Parses every document; a syntax error anywhere fails the whole stream (Yams' `load_all`
     /// would stop silently, ARCHITECTURE.md).
-    public static func documents(_ text: String) throws(SyntaxError) -> [BundleDocument] {
+    /// - Parameters:
+    ///   - source: the file the stream came from, for the documents' locations.
+    ///   - nodesBefore: the nodes earlier streams of the same request used: they share one budget.
+    /// - Returns: the documents, and the nodes used so far, this stream included.
+    public static func documents(_ text: String, source: String? = nil, nodesBefore: Int = 0) throws(SyntaxError) -> (
+        documents: [BundleDocument], nodes: Int
+    ) {
         try checkIndentation(text)
-        return try YAMLStreamReader.documents(text).enumerated().map { index, document in
-            BundleDocument(index: index, line: document.line, value: document.value, fieldLines: document.fieldLines)
+        let (documents, nodes) = try YAMLStreamReader.read(text, nodesBefore: nodesBefore)
+        let bundle = documents.enumerated().map { index, document in
+            BundleDocument(
+                location: DocumentLocation(source: source, index: index, line: document.line), value: document.value,
+                fieldLines: document.fieldLines)
         }
+        return (bundle, nodes)
     }
 
     /// Absurd indentation is refused before libyaml scans it: no manifest needs thousands of columns.

@@ -12,24 +12,22 @@ extension ServiceError: StatusReporting {
         case .conflict(let key):
             APIError.conflict(key.kind.plural, key.name, kind: key.kind.kind).status
         case .repeatedInBundle(let key, let position, let first):
-            APIError.badRequest(
-                "document \(position) repeats \(key) (first at document \(first)); each object may appear once in a bundle"
-            ).status
+            APIError.badRequest("\(position) repeats \(key) (first at \(first)); each object may appear once in a bundle").status
         }
     }
 }
 
 /// `422 Invalid`, as for a single object, with the message and every cause prefixed by where the
-/// document is in the stream.
+/// document is: its file (in a multipart import), its position, and its lines when known.
 extension InvalidDocument: StatusReporting {
     public var status: APIStatus {
-        let firstLine = causeLines.first ?? line
-        var status = APIError.invalid(
-            error, prefix: "document \(index) (starting at line \(line), error at line \(firstLine)): "
-        ).status
+        let firstLine = causeLines.first ?? location.line
+        let prefix =
+            location.line > 0 ? "\(location) (starting at line \(location.line), error at line \(firstLine)): " : "\(location): "
+        var status = APIError.invalid(error, prefix: prefix).status
         status.causes = zip(error.causes, causeLines).map { cause, line in
             var located = cause
-            located.message = "document \(index), line \(line): \(cause.message)"
+            located.message = line > 0 ? "\(location), line \(line): \(cause.message)" : "\(location): \(cause.message)"
             return located
         }
         return status

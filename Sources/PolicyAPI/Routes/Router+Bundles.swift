@@ -8,17 +8,17 @@ extension Router {
         guard let mode = ImportMode(rawValue: modeText) else {
             throw APIError.badRequest("mode \"\(modeText)\" is not one of apply, create, replace")
         }
-        let dryRunText = request.query["dryRun"] ?? "false"
-        guard let dryRun = ["true": true, "false": false, "All": true, "": false][dryRunText] else {
-            throw APIError.badRequest("dryRun must be true or false")
-        }
+        let dryRun = try flag(request, "dryRun", default: false, alsoTrue: ["All"])
+        let createNamespaces = try flag(request, "createNamespaces", default: true)
         let namespace = request.query["namespace"].flatMap { $0.isEmpty ? nil : $0 }
         if let namespace, let problem = NameRules.dns1123LabelProblem(namespace) {
             throw APIError.badRequest("namespace \"\(namespace)\": \(problem)")
         }
         let documents = try BundleReader.documents(from: request)
-        let objects = try BundleReader.decode(documents, defaultNamespace: namespace)
-        let (revision, outcomes) = try service.importBundle(objects, mode: mode, dryRun: dryRun)
+        let bundle = try BundleReader.decode(documents, defaultNamespace: namespace)
+        let options = ImportOptions(
+            createImpliedNamespaces: createNamespaces, locations: bundle.locations)
+        let (revision, outcomes) = try service.importBundle(bundle.objects, mode: mode, dryRun: dryRun, options: options)
         let results: [JSONValue] = outcomes.map { outcome in
             var object: [String: JSONValue] = [
                 "kind": .string(outcome.key.kind), "apiVersion": .string(outcome.key.apiVersion),
@@ -26,9 +26,59 @@ extension Router {
             ]
             if !outcome.key.namespace.isEmpty { object["namespace"] = .string(outcome.key.namespace) }
             if let source = outcome.convertedFrom { object["convertedFrom"] = .string(source) }
+            if outcome.implied { object["implied"] = .bool(true) }
             return .object(object)
         }
-        return .json(.object(["revision": .integer(revision), "dryRun": .bool(dryRun), "results": .array(results)]))
+        let skipped: [JSONValue] = bundle.skipped.map { skipped in
+            var object: [String: JSONValue] = [
+                "kind": .string(skipped.kind), "apiVersion": .string(skipped.apiVersion), "name": .string(skipped.name),
+                "reason": .string(skipped.skip.reason.rawValue), "message": .string(skipped.skip.message),
+            ]
+            if !skipped.namespace.isEmpty { object["namespace"] = .string(skipped.namespace) }
+            return .object(object)
+        }
+        let warnings = Self.importWarnings(outcomes: outcomes, skipped: bundle.skipped).map { JSONValue.string($0) }
+        return .json(
+            .object([
+                "revision": .integer(revision), "dryRun": .bool(dryRun), "results": .array(results), "skipped": .array(skipped),
+                "warnings": .array(warnings),
+            ]))
+    }
+
+    /// A boolean query parameter: `true` or `false` (empty is the default).
+    private func flag(_ request: HTTPRequest, _ name: String, default value: Bool, alsoTrue: Set<String> = []) throws(APIError)
+        -> Bool
+    {
+        guard let text = request.query[name], !text.isEmpty else { return value }
+        if text == "true" || alsoTrue.contains(text) { return true }
+        if text == "false" { return false }
+        throw APIError.badRequest("\(name) must be true or false")
+    }
+
+    /// What a person should know about an import that succeeded: implied namespaces carry only
+    /// their name label, and skipped kinds that look like another product's network policy are
+    /// not part of any answer.
+    static func importWarnings(outcomes: [ImportOutcome], skipped: [SkippedObject]) -> [String] {
+        var warnings: [String] = []
+        let created = outcomes.filter { $0.implied && $0.action == .created }.map(\.key.name)
+        if !created.isEmpty {
+            let shown = created.prefix(10).joined(separator: ", ") + (created.count > 10 ? " and \(created.count - 10) more" : "")
+            let subject = created.count == 1 ? "namespace \(shown) is" : "namespaces \(shown) are"
+            warnings.append(
+                "\(subject) not in the bundle and \(created.count == 1 ? "was" : "were") created with only the label "
+                    + "kubernetes.io/metadata.name: namespaceSelectors that use other labels will not select "
+                    + "\(created.count == 1 ? "it" : "them"); import the Namespace objects to keep their labels")
+        }
+        var policyLike: [String: Int] = [:]
+        for object in skipped where DocumentKinds.looksLikeNetworkPolicy(kind: object.kind) {
+            policyLike["\(object.kind) (\(object.apiVersion))", default: 0] += 1
+        }
+        for (kind, count) in policyLike.sorted(by: { $0.key < $1.key }) {
+            warnings.append(
+                "skipped \(count) \(kind): netpold decides by Kubernetes and Calico policies only, so its answers "
+                    + "do not take \(count == 1 ? "it" : "them") into account")
+        }
+        return warnings
     }
 
     func export(_ request: HTTPRequest) throws -> HTTPResponse {

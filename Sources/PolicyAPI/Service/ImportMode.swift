@@ -8,6 +8,20 @@ public enum ImportMode: String, Sendable, CaseIterable {
     case replace
 }
 
+/// How a bundle is applied, besides its mode.
+public struct ImportOptions: Sendable {
+    /// Create the namespaces that objects name but neither the bundle nor the store holds, with
+    /// only the `kubernetes.io/metadata.name` label; when false such an object is `404`, as in Kubernetes.
+    public var createImpliedNamespaces: Bool
+    /// Where each object came from (`deploy/api.yaml, document 2`), for errors; `document N` when empty.
+    public var locations: [DocumentLocation]
+
+    public init(createImpliedNamespaces: Bool = false, locations: [DocumentLocation] = []) {
+        self.createImpliedNamespaces = createImpliedNamespaces
+        self.locations = locations
+    }
+}
+
 /// What happened to one object of a bundle.
 public struct ImportOutcome: Sendable, Hashable {
     public enum Action: String, Sendable {
@@ -18,6 +32,9 @@ public struct ImportOutcome: Sendable, Hashable {
     public var action: Action
     /// What the document was before conversion, e.g. `policy (v1)`.
     public var convertedFrom: String? = nil
+    /// A namespace the bundle did not hold but its objects named: created with only its name label
+    /// (or, in `replace` mode, kept as stored).
+    public var implied = false
 }
 
 /// The identity of an object as reported to clients.

@@ -152,13 +152,19 @@ public final class PolicyService: Sendable {
 
     /// Applies a validated bundle in one transaction.
     /// - Throws: ``ServiceError/repeatedInBundle(_:position:first:)``; ``ServiceError/notFound(_:)`` for a
-    ///   namespace neither stored nor in the bundle; ``ServiceError/alreadyExists(_:)`` in `create` mode.
-    public func importBundle(_ objects: [DecodedObject], mode: ImportMode, dryRun: Bool) throws -> (
-        revision: Int64, outcomes: [ImportOutcome]
-    ) {
+    ///   namespace neither stored nor in the bundle (unless `options` creates it); ``ServiceError/alreadyExists(_:)``
+    ///   in `create` mode.
+    public func importBundle(
+        _ objects: [DecodedObject], mode: ImportMode, dryRun: Bool, options: ImportOptions = ImportOptions()
+    ) throws -> (revision: Int64, outcomes: [ImportOutcome]) {
+        func location(_ position: Int) -> String {
+            options.locations.indices.contains(position) ? options.locations[position].description : "document \(position)"
+        }
         var seen: [ObjectKey: Int] = [:]
         for (position, object) in objects.enumerated() {
-            if let first = seen[object.key] { throw ServiceError.repeatedInBundle(object.key, position: position, first: first) }
+            if let first = seen[object.key] {
+                throw ServiceError.repeatedInBundle(object.key, position: location(position), first: location(first))
+            }
             seen[object.key] = position
         }
         // Namespaces first, then what lives in them; the stable sort keeps document order otherwise.
@@ -166,39 +172,57 @@ public final class PolicyService: Sendable {
             ($0.element.key.kind.applyRank, $0.offset) < ($1.element.key.kind.applyRank, $1.offset)
         }
         .map(\.element)
-        let bundleNamespaces = Set(objects.filter { $0.key.kind == .namespace }.map(\.key.name))
+        let namespaceCount = ordered.prefix { $0.key.kind == .namespace }.count
+        let bundleNamespaces = Set(ordered[..<namespaceCount].map(\.key.name))
+        // The namespaces objects name that the bundle does not hold, in document order.
+        var named: [String] = []
+        var namedSet: Set<String> = []
+        for object in objects where object.key.kind.isNamespaced && !bundleNamespaces.contains(object.key.namespace) {
+            if namedSet.insert(object.key.namespace).inserted { named.append(object.key.namespace) }
+        }
         let (revision, outcomes) = try commit(dryRun: dryRun) { transaction, changes in
             var outcomes: [ImportOutcome] = []
-            var existingNamespaces: Set<String> = []
-            if mode != .replace {
-                for object in ordered where object.key.kind.isNamespaced && !bundleNamespaces.contains(object.key.namespace) {
-                    if existingNamespaces.contains(object.key.namespace) { continue }
-                    try requireNamespace(object.key.namespace, in: transaction)
-                    existingNamespaces.insert(object.key.namespace)
+            // Implied namespaces, which `replace` keeps; of them, those stored already (reported unchanged).
+            var kept: Set<ObjectKey> = []
+            var keptStored: [ObjectKey] = []
+            var implied: [DecodedObject] = []
+            for namespace in named {
+                let key = ObjectKey(kind: .namespace, namespace: "", name: namespace)
+                let stored = try transaction.get(key) != nil
+                // `replace` deletes what the bundle does not hold: a stored namespace survives only as implied.
+                if !options.createImpliedNamespaces, !stored || mode == .replace {
+                    throw ServiceError.namespaceNotFound(namespace)
                 }
-            } else {
-                for object in ordered where object.key.kind.isNamespaced && !bundleNamespaces.contains(object.key.namespace) {
-                    throw ServiceError.namespaceNotFound(object.key.namespace)
+                kept.insert(key)
+                if !stored {
+                    implied.append(try Self.impliedNamespace(namespace))
+                } else if mode == .replace {
+                    keptStored.append(key)
                 }
             }
-            for object in ordered {
+            func apply(_ object: DecodedObject, implied: Bool = false) throws {
                 let existing = try transaction.get(object.key)
                 if mode == .create, existing != nil { throw ServiceError.alreadyExists(object.key) }
                 if let existing, DecodedObject.comparableBody(existing.body) == DecodedObject.comparableBody(object.body) {
                     outcomes.append(
-                        ImportOutcome(key: object.key.described, action: .unchanged, convertedFrom: object.convertedFrom))
-                    continue
+                        ImportOutcome(
+                            key: object.key.described, action: .unchanged, convertedFrom: object.convertedFrom, implied: implied))
+                    return
                 }
                 try transaction.put(object.key, body: object.body, existing: existing)
                 changes.append(.upsert(object.model))
                 outcomes.append(
                     ImportOutcome(
                         key: object.key.described, action: existing == nil ? .created : .updated,
-                        convertedFrom: object.convertedFrom))
+                        convertedFrom: object.convertedFrom, implied: implied))
             }
+            for object in ordered[..<namespaceCount] { try apply(object) }
+            for object in implied { try apply(object, implied: true) }
+            for key in keptStored { outcomes.append(ImportOutcome(key: key.described, action: .unchanged, implied: true)) }
+            for object in ordered[namespaceCount...] { try apply(object) }
             if mode == .replace {
                 // Delete what the bundle does not name; namespaces last, their contents first.
-                for key in try transaction.allKeys().sorted(by: >) where seen[key] == nil {
+                for key in try transaction.allKeys().sorted(by: >) where seen[key] == nil && !kept.contains(key) {
                     try transaction.delete(key)
                     changes.append(.remove(key))
                     outcomes.append(ImportOutcome(key: key.described, action: .deleted))
@@ -207,6 +231,12 @@ public final class PolicyService: Sendable {
             return outcomes
         }
         return (revision, outcomes)
+    }
+
+    /// A namespace as Kubernetes would create it from its name alone: labelled `kubernetes.io/metadata.name`.
+    static func impliedNamespace(_ name: String) throws -> DecodedObject {
+        try ObjectDecoder.decode(
+            .object(["apiVersion": "v1", "kind": "Namespace", "metadata": .object(["name": .string(name)])]))
     }
 }
 

@@ -9,8 +9,8 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     case alreadyExists(ObjectKey)
     /// A replace carried a resourceVersion other than the stored one.
     case conflict(ObjectKey)
-    /// A bundle names the same object twice: at document `position`, first at document `first`.
-    case repeatedInBundle(ObjectKey, position: Int, first: Int)
+    /// A bundle names the same object twice: at `position` (`deploy/api.yaml, document 2`), first at `first`.
+    case repeatedInBundle(ObjectKey, position: String, first: String)
 
     /// The namespace of a namespaced object, missing.
     static func namespaceNotFound(_ namespace: String) -> ServiceError {
@@ -23,7 +23,7 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
         case .alreadyExists(let key): "\(key) already exists"
         case .conflict(let key): "\(key) was modified since the version given"
         case .repeatedInBundle(let key, let position, let first):
-            "document \(position) repeats \(key) (first at document \(first))"
+            "\(position) repeats \(key) (first at \(first))"
         }
     }
 }

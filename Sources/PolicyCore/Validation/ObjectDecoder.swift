@@ -65,6 +65,10 @@ public enum ObjectDecoder {
     }
 
     static func unsupportedKind(apiVersion: String, kind: String) -> FieldError {
+        if let notReadYet = DocumentKinds.notReadYetMessage(apiVersion: apiVersion, kind: kind) {
+            return FieldError(
+                field: "kind", reason: "FieldValueNotSupported", message: notReadYet + "; supported kinds: " + supportedList)
+        }
         if let known = ResourceKind.allCases.first(where: { $0.kind == kind }) {
             return FieldError(
                 field: "apiVersion", reason: "FieldValueNotSupported",
