@@ -1,25 +1,44 @@
 #!/usr/bin/env bash
 # Every speed and memory figure of netpold next to its target, on a synthetic cluster of
 # 100 namespaces x 1,000 pods and 10,000 policies (80 % Kubernetes, 20 % Calico).
-# Usage: bench/run.sh            (about 3 minutes on 2 cores after the release build)
-# Env:   DURATION=10 (seconds per wrk run), KEEP=1 (keep the work folder)
+# Then OPA side by side: the same Kubernetes-only cluster (1k and 100k pods) and the same
+# questions, in netpold's evaluator and in OPA's Go engine, both in process (docs/BENCHMARKS.md).
+# Usage: bench/run.sh            every figure (about 3 minutes on 2 cores after the release build,
+#                                plus about 2 minutes for OPA at 100k pods)
+#        bench/run.sh opa        only the OPA comparison
+# Env:   DURATION=10 (seconds per wrk run), KEEP=1 (keep the work folder),
+#        OPA_CLUSTERS="1k 100k" (the comparison's clusters), OPA_N=2000 and OPA_ROUNDS=3 (measured
+#        questions and rounds, for both engines), OPA_VENV (where the OPA wheel is installed;
+#        default ~/.cache/netpold-bench/opa-venv), OPA_DIR (default ../shared/peer/opa),
+#        BUILD_LOCK=/tmp/some.lock (run each swift build under flock on it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
+MODE=${1:-all}
+case "$MODE" in all | opa) ;; *) echo "usage: bench/run.sh [all|opa]" >&2; exit 2 ;; esac
 DURATION=${DURATION:-10}
 SIZES="--namespaces 100 --pods 1000 --policies 10000"
+OPA_DIR=${OPA_DIR:-../shared/peer/opa}
+OPA_VENV=${OPA_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/netpold-bench/opa-venv}
+OPA_CLUSTERS=${OPA_CLUSTERS:-1k 100k}
+OPA_N=${OPA_N:-2000}
+OPA_ROUNDS=${OPA_ROUNDS:-3}
+lock=()
+[ -n "${BUILD_LOCK:-}" ] && lock=(flock "$BUILD_LOCK")
 
 need=()
-for tool in wrk gcc curl pkg-config; do command -v $tool >/dev/null || need+=($tool); done
-dpkg -s libmicrohttpd-dev libsqlite3-dev >/dev/null 2>&1 || need+=(libmicrohttpd-dev libsqlite3-dev)
+if [ "$MODE" = all ]; then
+    for tool in wrk gcc curl pkg-config; do command -v $tool >/dev/null || need+=($tool); done
+    dpkg -s libmicrohttpd-dev libsqlite3-dev >/dev/null 2>&1 || need+=(libmicrohttpd-dev libsqlite3-dev)
+fi
 if [ ${#need[@]} -gt 0 ]; then
     echo "installing ${need[*]}" >&2
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
 echo "building (release)..." >&2
-swift build -c release --product netpold >&2
-swift build -c release --product netpold-bench >&2
+[ "$MODE" = opa ] || "${lock[@]}" swift build -c release --product netpold >&2
+"${lock[@]}" swift build -c release --product netpold-bench >&2
 work=$(mktemp -d)
 [ -n "${KEEP:-}" ] && echo "work folder: $work" >&2
 cleanup() {
@@ -27,8 +46,8 @@ cleanup() {
     [ -n "${KEEP:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
-gcc -O2 -o "$work/baseline" bench/baseline.c $(pkg-config --cflags --libs libmicrohttpd)
 BIN=.build/release
+: >"$work/rows.tsv"
 
 . scripts/lib.sh
 start_server() { # $1 = name; sets $url, and $work/$1.pid for the cleanup
@@ -47,11 +66,14 @@ wrk_rate() { # wrk output -> requests/s
     grep -E "^Requests/sec" | awk '{print $2}'
 }
 
-echo "1/6 in-process evaluator..." >&2
+if [ "$MODE" = all ]; then
+gcc -O2 -o "$work/baseline" bench/baseline.c $(pkg-config --cflags --libs libmicrohttpd)
+
+echo "1/7 in-process evaluator..." >&2
 "$BIN/netpold-bench" core $SIZES --decisions 300000 >"$work/core.txt"
 core() { grep "^$1" "$work/core.txt" | awk '{print $(NF-1)}'; }
 
-echo "2/6 import of a 10,000-object bundle (YAML, then JSON)..." >&2
+echo "2/7 import of a 10,000-object bundle (YAML, then JSON)..." >&2
 SMALL="--namespaces 10 --pods 899 --policies 1000"   # 10 + 8,990 + 1,000 = 10,000 objects
 "$BIN/netpold-bench" generate $SMALL --format yaml >"$work/small.yaml"
 "$BIN/netpold-bench" generate $SMALL --format json >"$work/small.json"
@@ -62,14 +84,14 @@ start_server json
 read -r code json_time < <(import_time "$url" "$work/small.json" application/json)
 [ "$code" = 200 ] || { echo "JSON import failed: $code $(head -c 300 "$work/import.json")" >&2; exit 1; }
 
-echo "3/6 loading the full cluster into a server..." >&2
+echo "3/7 loading the full cluster into a server..." >&2
 "$BIN/netpold-bench" generate $SIZES --format json >"$work/big.json"
 start_server big
 read -r code big_time < <(import_time "$url" "$work/big.json" application/json)
 [ "$code" = 200 ] || { echo "cluster import failed: $code $(head -c 300 "$work/import.json")" >&2; exit 1; }
 rss_kb=$(grep VmRSS "/proc/$(cat "$work/big.pid")/status" | awk '{print $2}')
 
-echo "4/6 wrk on POST /v1/decide and on the C baseline..." >&2
+echo "4/7 wrk on POST /v1/decide and on the C baseline..." >&2
 "$BIN/netpold-bench" requests $SIZES --count 20000 >"$work/requests.jsonl"
 REQUESTS="$work/requests.jsonl" wrk -t2 -c64 -d3s -s bench/decide.lua "$url/v1/decide" >/dev/null
 decide_rate=$(REQUESTS="$work/requests.jsonl" wrk -t2 -c64 -d${DURATION}s -s bench/decide.lua "$url/v1/decide" | wrk_rate)
@@ -78,7 +100,7 @@ echo $! >"$work/baseline.pid"
 sleep 0.3
 baseline_rate=$(wrk -t2 -c64 -d${DURATION}s "http://127.0.0.1:18181/" | wrk_rate)
 
-echo "5/6 batches of 1,000..." >&2
+echo "5/7 batches of 1,000..." >&2
 python3 - "$work/requests.jsonl" "$work/batch.json" <<'PY'
 import json, sys
 lines = open(sys.argv[1]).read().split("\n")[:1000]
@@ -86,7 +108,7 @@ json.dump({"items": [json.loads(l) for l in lines if l]}, open(sys.argv[2], "w")
 PY
 batch_rate=$(BATCH="$work/batch.json" wrk -t2 -c4 -d${DURATION}s -s bench/batch.lua "$url/v1/decide/batch" | wrk_rate)
 
-echo "6/6 writes: latency, and decisions while 500 pod writes/s are applied..." >&2
+echo "6/7 writes: latency, and decisions while 500 pod writes/s are applied..." >&2
 "$BIN/netpold-bench" writes $SIZES --server "$url" --kind pod --rate 100 --seconds 5 >"$work/pod-writes.txt"
 "$BIN/netpold-bench" writes $SIZES --server "$url" --kind policy --rate 10 --seconds 5 >"$work/policy-writes.txt"
 # Four writers at 125/s each: one synchronous client cannot sustain 500/s while wrk saturates the cores.
@@ -125,8 +147,95 @@ row("decisions while pod writes are applied", f"{loaded:,.0f} req/s with {writes
 row("import 10,000 objects, YAML", f"{float('$yaml_time'):.2f} s", "≤ 5 s", float("$yaml_time") <= 5)
 row("import 10,000 objects, JSON", f"{float('$json_time'):.2f} s", "≤ 2 s", float("$json_time") <= 2)
 row("(import of the whole 110,100-object cluster, JSON)", f"{float('$big_time'):.2f} s", "-", True)
+with open("$work/rows.tsv", "a") as out:
+    for r in rows: out.write("\t".join(r) + "\n")
+PY
+fi
+
+# OPA side by side: one Kubernetes-only cluster (no Calico: the Rego knows Kubernetes
+# NetworkPolicy only), OPA's index and questions from netpol_index.py, OPA timed by bench_opa.py
+# (indexed layout, data as a Rego module), netpold by `netpold-bench decide` on the same files.
+opa_sizes() {
+    case "$1" in
+    1k) echo "--namespaces 10 --pods 100 --policies 100" ;;
+    100k) echo "--namespaces 100 --pods 1000 --policies 10000" ;;
+    *) echo "OPA_CLUSTERS: unknown cluster $1 (1k or 100k)" >&2; return 1 ;;
+    esac
+}
+opa_setup() { # sets $opa_python, or says why OPA cannot run
+    opa_python="$OPA_VENV/bin/python"
+    [ -f "$OPA_DIR/bench_opa.py" ] || { opa_skip="$OPA_DIR/bench_opa.py not found"; return 1; }
+    "$opa_python" -c "import opa_bindings, yaml" 2>/dev/null && return 0
+    echo "installing OPA's engine (opa-golib-python-bindings) into $OPA_VENV..." >&2
+    mkdir -p "$(dirname "$OPA_VENV")"
+    if python3 -m venv "$OPA_VENV" >&2 &&
+        "$OPA_VENV/bin/pip" install -q --ignore-requires-python opa-golib-python-bindings==0.4.4 pyyaml >&2 &&
+        "$opa_python" -c "import opa_bindings, yaml" >&2; then
+        return 0
+    fi
+    opa_skip="opa-golib-python-bindings 0.4.4 cannot be installed (python3 -m venv + pip)"
+    return 1
+}
+opa_compare() { # $1 = 1k | 100k: $work/opa-$1.json (OPA), $work/netpold-$1.txt, both engines' answers
+    local sizes name=$1
+    sizes=$(opa_sizes "$name") || return 1
+    "$BIN/netpold-bench" generate $sizes --calico-percent 0 --format json >"$work/k8s-$name.json" || return 1
+    "$opa_python" "$OPA_DIR/netpol_index.py" "$work/k8s-$name.json" "$work/index-$name.json" "$work/queries-$name.json" \
+        --layout indexed --n $((500 + OPA_N)) --rego-out "$work/index-$name.rego" || return 1
+    rm -f "$work/index-$name.json" # the store layout's copy; the module is what is timed
+    "$opa_python" "$OPA_DIR/bench_opa.py" "$work/index-$name.rego" "$work/queries-$name.json" \
+        --layout indexed --data module --n "$OPA_N" --rounds "$OPA_ROUNDS" --label "$name" \
+        --answers-out "$work/opa-answers-$name.json" >"$work/opa-$name.json" || return 1
+    "$BIN/netpold-bench" decide --bundle "$work/k8s-$name.json" --queries "$work/queries-$name.json" \
+        --skip 500 --warmup 500 --count "$OPA_N" --rounds "$OPA_ROUNDS" \
+        --answers-out "$work/netpold-answers-$name.json" >"$work/netpold-$name.txt" || return 1
+}
+opa_rows() { # $1 = 1k | 100k
+    python3 - "$work" "$1" <<'PY'
+import json, sys
+work, name = sys.argv[1], sys.argv[2]
+opa = json.load(open(f"{work}/opa-{name}.json"))
+text = open(f"{work}/netpold-{name}.txt").read()
+value = lambda row: float(text.split(row)[1].split()[0])
+first = text.splitlines()[0]
+pods, policies = first.split(": ")[2].split("; ")[0].split(", ")
+p50, p99 = value("decision p50"), value("decision p99")
+om, op = opa["net_median_us"], opa["net_p99_us"]
+bridge = opa["bridge_noop"]["median_us"]
+ours, theirs = json.load(open(f"{work}/netpold-answers-{name}.json")), json.load(open(f"{work}/opa-answers-{name}.json"))
+same = sum(1 for a, b in zip(ours, theirs) if a == (b is True))
+where = f"{pods} / {policies}, k8s only"
+rows = [
+    (f"OPA in process ({opa['engine'].split(' (')[0]}), {where}: median / p99",
+     f"{om:,.1f} / {op:,.1f} µs net (bridge {bridge:.1f} µs off; load {opa['load_total_s']:.1f} s, {opa['rss_peak_mib']:,} MiB)", "-", "-"),
+    (f"netpold in process, same cluster and questions: p50 / p99",
+     f"{p50:.2f} / {p99:.2f} µs ({value('decisions per second (1 thread)'):,.0f} decisions/s)", "-", "-"),
+    (f"OPA ÷ netpold, {where}: median / p99",
+     f"{om / p50:,.0f}x / {op / p99:,.0f}x (answers agree {same:,}/{len(ours):,})", "≥ 50x / ≥ 50x",
+     "ok" if om >= 50 * p50 and op >= 50 * p99 and same == len(ours) == len(theirs) else "MISSED"),
+]
+with open(f"{work}/rows.tsv", "a") as out:
+    for r in rows: out.write("\t".join(r) + "\n")
+PY
+}
+opa_skip=""
+if opa_setup; then
+    for name in $OPA_CLUSTERS; do
+        echo "7/7 OPA side by side, $name pods (OPA loads the 100k cluster in about 30 s and 3 GiB)..." >&2
+        if ! { opa_compare "$name" && opa_rows "$name"; }; then
+            printf "OPA side by side, %s pods\tfailed (see above)\t≥ 50x / ≥ 50x\tMISSED\n" "$name" >>"$work/rows.tsv"
+        fi
+    done
+else
+    echo "OPA side by side not run: $opa_skip" >&2
+    printf "OPA side by side\tnot run: %s\t≥ 50x / ≥ 50x\t-\n" "$opa_skip" >>"$work/rows.tsv"
+fi
+
+python3 - "$work/rows.tsv" <<'PY'
+import sys
+rows = [tuple(line.rstrip("\n").split("\t")) for line in open(sys.argv[1]) if line.strip()]
 width = [max(len(r[i]) for r in rows + [("figure", "measured", "target", "")]) for i in range(4)]
-line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, width))
+line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, width)).rstrip()
 print(line(("figure", "measured", "target", "")))
 print(line(tuple("-" * w for w in width)))
 for r in rows: print(line(r))

@@ -5,7 +5,10 @@ import Glibc
 ///
 /// - `core [sizes] [--decisions N]` (default): builds the synthetic cluster in process and prints
 ///   compile time, one-thread decision rate, p50/p99, incremental update times and peak memory.
-/// - `generate [sizes] --format yaml|json`: prints the synthetic cluster as an import bundle.
+/// - `generate [sizes] --format yaml|json`: prints the synthetic cluster as an import bundle
+///   (`--calico-percent 0`: Kubernetes NetworkPolicies only).
+/// - `decide --bundle FILE --queries FILE`: times in-process decisions, as `core` does, on a cluster
+///   and questions read from files (another engine's, for a side-by-side comparison).
 /// - `requests [sizes] --count N`: prints decision requests (JSON lines) for load generators.
 /// - `writes [sizes] --server URL --rate R --seconds S [--kind pod|policy]`: relabels pods (or replaces
 ///   a policy) at a fixed rate through the API and prints write latency (until decisions see it).
@@ -15,7 +18,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "netpold-bench",
         abstract: "Benchmarks for netpold on a synthetic cluster.",
-        subcommands: [Core.self, Generate.self, Requests.self, Writes.self, RouterTiming.self],
+        subcommands: [Core.self, Generate.self, Requests.self, Writes.self, RouterTiming.self, Decide.self],
         defaultSubcommand: Core.self)
 
     /// As `netpold` does (and this tool did before the argument parser): a usage error exits 2, not 64.

@@ -8,10 +8,17 @@ struct ClusterSize: ParsableArguments {
     @Option(help: "Pods per namespace.")
     var pods = 100
 
-    @Option(help: "Policies (80 % Kubernetes, 20 % Calico).")
+    @Option(help: "Policies (Kubernetes NetworkPolicies, and Calico policies as --calico-percent says).")
     var policies = 100
 
+    @Option(help: "Percent of the policies that are Calico policies (0: a Kubernetes-only cluster).")
+    var calicoPercent = 20
+
+    func validate() throws {
+        guard (0...100).contains(calicoPercent) else { throw ValidationError("--calico-percent must be 0 to 100") }
+    }
+
     var cluster: SyntheticCluster {
-        SyntheticCluster(namespaces: namespaces, podsPerNamespace: pods, policies: policies)
+        SyntheticCluster(namespaces: namespaces, podsPerNamespace: pods, policies: policies, calicoPercent: calicoPercent)
     }
 }

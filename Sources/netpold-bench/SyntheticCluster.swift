@@ -3,7 +3,8 @@ import SeededRandom
 
 /// Builds a cluster shaped like a real one, as the documents users import: teams of namespaces,
 /// apps with tiers and named ports, 80 % Kubernetes NetworkPolicies and 20 % Calico policies
-/// (a tenth of those global) with selectors, ports, ranges, named ports and CIDRs.
+/// (a tenth of those global) with selectors, ports, ranges, named ports and CIDRs. `calicoPercent`
+/// changes the Calico share (0 gives a Kubernetes-only cluster, for engines that know no Calico).
 struct SyntheticCluster {
     static let apps = (0..<40).map { "app-\($0)" }
     static let tiers = ["web", "api", "db", "cache", "worker"]
@@ -12,6 +13,8 @@ struct SyntheticCluster {
     var namespaces: Int
     var podsPerNamespace: Int
     var policies: Int
+    /// Percent of the policies that are Calico policies, spread evenly (at 20, every fifth).
+    var calicoPercent = 20
     var seed: UInt64 = 42
 
     static func podAddress(_ index: Int) -> String {
@@ -60,13 +63,19 @@ struct SyntheticCluster {
         }
         for index in 0..<policies {
             let namespace = "ns-\(index % max(1, namespaces))"
-            if index % 5 == 4 {
+            if isCalico(index) {
                 documents.append(calicoPolicy(index: index, namespace: index % 50 == 4 ? nil : namespace, random: &random))
             } else {
                 documents.append(kubernetesPolicy(index: index, namespace: namespace, random: &random))
             }
         }
         return documents
+    }
+
+    /// Whether policy `index` is a Calico one: when `index + 1` policies hold one more Calico share
+    /// than `index` do (at 20 %, the indices 4, 9, 14, ..., as before the share was an option).
+    private func isCalico(_ index: Int) -> Bool {
+        (index + 1) * calicoPercent / 100 > index * calicoPercent / 100
     }
 
     private func kubernetesPolicy(index: Int, namespace: String, random: inout SplitMix64) -> JSONValue {
