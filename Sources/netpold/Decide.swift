@@ -14,6 +14,11 @@ extension Netpold {
             discussion: """
                 An endpoint is one of:
                   ns/pod                a stored pod
+                  ns/Deployment/api     a stored workload (any workload kind, as kubectl names it: \
+                deploy, sts, ds, rs, job, cj, rc; ns/api[Deployment] also works): every pod it runs, \
+                or its pod template when it has none
+                  ns/Service/db         (--to only) a Service's backends; --port is the Service port, \
+                mapped to each backend's targetPort
                   ns/app=web,tier=db    a hypothetical pod with these labels in namespace ns
                   10.0.0.5              an address (a stored pod's address means that pod)
 
@@ -25,7 +30,8 @@ extension Netpold {
                 --port; without --port it is true only when every port is allowed, and "ports" \
                 lists the allowed ranges ([[6379, 6379]], [[1, 65535]] or []). "egress" and \
                 "ingress" answer for each side, with their own "ports" when no port was given, \
-                and are absent for a side that is not a pod.
+                and are absent for a side that is not a pod. For a workload or Service, "allowed" \
+                holds for every pod it stands for, and "backends" lists each with its own verdict.
 
                 Exit status, as for `kubectl auth can-i`: 0 allowed (without --port: on some \
                 port), 1 denied, 2 on any error, so a script never takes an error for a denial.
@@ -35,6 +41,7 @@ extension Netpold {
                   netpold decide --from prod/web --to prod/db       # every TCP port
                   netpold decide --from prod/app=web --to prod/db --port 5432
                   netpold decide --from x/a --to y/b --port 80 --output json
+                  netpold decide --from shop/Deployment/web --to shop/Service/db --port 5432
                 """)
 
         /// Any failure to get an answer: not 1, which means "denied".
@@ -53,12 +60,14 @@ extension Netpold {
         }
 
         @Option(
-            help: ArgumentHelp("The source: ns/pod, ns/label=value,... or an IP address.", valueName: "endpoint"),
+            help: ArgumentHelp("The source: ns/pod, ns/Kind/name, ns/label=value,... or an IP address.", valueName: "endpoint"),
             transform: EndpointArgument.init(parsing:))
         var from: EndpointArgument
 
         @Option(
-            help: ArgumentHelp("The destination: ns/pod, ns/label=value,... or an IP address.", valueName: "endpoint"),
+            help: ArgumentHelp(
+                "The destination: ns/pod, ns/Kind/name (a workload or Service), ns/label=value,... or an IP address.",
+                valueName: "endpoint"),
             transform: EndpointArgument.init(parsing:))
         var to: EndpointArgument
 

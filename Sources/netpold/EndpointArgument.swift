@@ -6,7 +6,9 @@ struct EndpointArgument {
     let text: String
     let json: JSONValue
 
-    static let forms = "give ns/pod, ns/label=value,... (a hypothetical pod) or one IP address"
+    static let forms =
+        "give ns/pod, ns/Kind/name (a workload or Service: ns/Deployment/api, ns/Service/db), ns/label=value,... "
+        + "(a hypothetical pod) or one IP address"
 
     init(parsing text: String) throws {
         self.text = text
@@ -32,7 +34,23 @@ struct EndpointArgument {
             json = .object(["namespace": .string(namespace), "labels": .object(try Self.labels(rest).mapValues { .string($0) })])
             return
         }
-        guard !rest.isEmpty, !rest.contains("/") else { throw ValidationError(Self.forms) }
+        var parts = rest.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        // `ns/name[Kind]`, as answers name workloads, is accepted too.
+        if parts.count == 1, rest.hasSuffix("]"), let open = rest.firstIndex(of: "[") {
+            parts = [String(rest[rest.index(after: open)..<rest.index(before: rest.endIndex)]), String(rest[..<open])]
+        }
+        guard parts.count <= 2, parts.allSatisfy({ !$0.isEmpty }) else { throw ValidationError(Self.forms) }
+        if parts.count == 2 {
+            guard let kind = ResourceKind(alias: parts[0]), kind.isWorkload || kind == .service || kind == .pod else {
+                throw ValidationError("\"\(parts[0])\" is not a workload kind, Service or Pod; \(Self.forms)")
+            }
+            switch kind {
+            case .pod: json = .object(["namespace": .string(namespace), "pod": .string(parts[1])])
+            case .service: json = .object(["namespace": .string(namespace), "service": .string(parts[1])])
+            default: json = .object(["namespace": .string(namespace), "workload": .string("\(kind.kind)/\(parts[1])")])
+            }
+            return
+        }
         json = .object(["namespace": .string(namespace), "pod": .string(rest)])
     }
 

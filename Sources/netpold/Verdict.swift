@@ -34,7 +34,35 @@ struct Verdict {
             first =
                 "\(painted) \(ranges.isEmpty ? "on every \(transport) port" : Self.phrase(ranges, transport))  \(from) -> \(to)  \(revision)"
         }
+        if let backends = answer["backends"]?.arrayValue {
+            return [first] + backends.flatMap { backendLines($0) }
+        }
         return [first, side("egress ", answer["egress"], subject: from), side("ingress", answer["ingress"], subject: to)]
+    }
+
+    /// A workload's or Service's member: which pod (or pod template), the port, its verdict and each side's reason.
+    func backendLines(_ backend: JSONValue) -> [String] {
+        var head = "  "
+        if let from = backend["from"]?.stringValue { head += "\(from) -> " }
+        head += backend["pod"]?.stringValue ?? "\(backend["workload"]?.stringValue ?? "") (no pods: its pod template)"
+        if let servicePort = backend["servicePort"]?.integerValue {
+            head += " service port \(servicePort)"
+            if let port = backend["port"]?.integerValue { head += " -> \(transport)/\(port)" }
+        } else if let port = backend["port"]?.integerValue {
+            head += " \(transport)/\(port)"
+        }
+        let allowed = backend["allowed"]?.boolValue == true
+        if port == nil, backend["servicePort"] == nil, let ranges = Self.ranges(backend["ports"]) {
+            head += ranges.isEmpty ? ": denied on every \(transport) port" : ": allowed \(Self.phrase(ranges, transport))"
+        } else {
+            head += allowed ? ": allowed" : ": denied"
+        }
+        if let message = backend["message"]?.stringValue { return [head + " (\(message))"] }
+        var lines = [head]
+        for (label, key) in [("egress ", "egress"), ("ingress", "ingress")] {
+            if let value = backend[key] { lines.append("  " + side(label, value, subject: "")) }
+        }
+        return lines
     }
 
     func side(_ label: String, _ value: JSONValue?, subject: String) -> String {

@@ -39,11 +39,22 @@ import Testing
         #expect(refusal("fd00::/64") == "a CIDR is not an endpoint: give one address")
     }
 
+    @Test func workloadsAndServicesAsKubectlNamesThem() throws {
+        let deployment = JSONValue.object(["namespace": .string("x"), "workload": .string("Deployment/api")])
+        #expect(try json("x/Deployment/api") == deployment)
+        #expect(try json("x/deploy/api") == deployment)
+        #expect(try json("x/api[Deployment]") == deployment)
+        #expect(try json("x/sts/db") == .object(["namespace": .string("x"), "workload": .string("StatefulSet/db")]))
+        #expect(try json("x/Service/db") == .object(["namespace": .string("x"), "service": .string("db")]))
+        #expect(try json("x/svc/db") == .object(["namespace": .string("x"), "service": .string("db")]))
+        #expect(try json("x/pod/a") == .object(["namespace": .string("x"), "pod": .string("a")]))
+        #expect(refusal("x/Gadget/api")?.contains("\"Gadget\" is not a workload kind") == true)
+    }
+
     @Test func otherBadEndpointsSayWhatIsAccepted() {
-        for text in ["web", "", "/web", "prod/", "x/Deployment/api", "10.0.0.300"] {
+        for text in ["web", "", "/web", "prod/", "x/Deployment/", "x/a/b/c", "10.0.0.300"] {
             let message = refusal(text)
-            #expect(
-                message?.contains("give ns/pod, ns/label=value,... (a hypothetical pod) or one IP address") == true, "\(text)")
+            #expect(message?.contains("ns/label=value,... (a hypothetical pod) or one IP address") == true, "\(text)")
         }
         #expect(refusal("prod/app=web,tier")?.contains("\"tier\" is not label=value") == true)
         #expect(refusal("prod/=web") != nil)

@@ -10,7 +10,7 @@ extension ValidationError: StatusReporting {
 extension DecisionError: StatusReporting {
     public var status: APIStatus {
         switch kind {
-        case .podNotFound, .namespaceNotFound:
+        case .podNotFound, .namespaceNotFound, .objectNotFound:
             APIStatus(code: 404, reason: "NotFound", message: "\(field): \(message)")
         case .invalid:
             APIError.invalidField(field, message).status

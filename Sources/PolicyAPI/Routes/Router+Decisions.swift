@@ -127,8 +127,8 @@ extension Router {
             proto = parsed
         }
         return DecisionRequest(
-            source: try DecisionCodec.endpoint(shorthand: from, field: "from"),
-            destination: try DecisionCodec.endpoint(shorthand: to, field: "to"), port: port, protocol: proto)
+            source: try DecisionCodec.side(shorthand: from, field: "from"),
+            destination: try DecisionCodec.side(shorthand: to, field: "to"), port: port, protocol: proto)
     }
 }
 

@@ -7,8 +7,18 @@ extension CompiledPolicySet {
         if let port = request.port, !PortNumber.isValid(port) {
             throw DecisionError(kind: .invalid, field: "port", message: PortNumber.outOfRangeMessage(String(port)))
         }
+        if request.sourceObject != nil || request.destinationObject != nil { return try decideForObjects(request) }
         let source = try resolve(request.source, field: "source")
         let destination = try resolve(request.destination, field: "destination")
+        return decide(source, destination, port: request.port, protocol: request.protocol)
+    }
+
+    /// One pair of resolved endpoints.
+    func decide(
+        _ source: (view: EndpointView, pod: CompiledPod?), _ destination: (view: EndpointView, pod: CompiledPod?), port: Int?,
+        protocol: TransportProtocol
+    ) -> Decision {
+        let request = (port: port, protocol: `protocol`)
         let egress = source.pod.map {
             evaluate(
                 Flow(subjectView: source.view, peer: destination.view, isEgress: true, protocol: request.protocol),
@@ -46,15 +56,23 @@ extension CompiledPolicySet {
                 throw DecisionError(
                     kind: .namespaceNotFound, field: "\(field).namespace", message: "namespaces \"\(namespace)\" not found")
             }
-            let facts = PodFacts(
-                namespace: namespace, labels: labels, namespaceLabels: found.labels, ips: ip.map { [$0] } ?? [], namedPorts: [],
-                lookingUpIn: self.labels)
-            let (ingress, egress) = policies.applicable(to: facts)
-            let pod = CompiledPod(
-                key: ObjectKey(kind: .pod, namespace: namespace, name: ""), facts: facts,
-                ingress: RuleTable.make(ingress, egress: false), egress: RuleTable.make(egress, egress: true))
-            return (EndpointView(pod: facts, address: ip), pod)
+            return hypothetical(namespace: namespace, labels: labels, namespaceLabels: found.labels, ip: ip, namedPorts: [])
         }
+    }
+
+    /// A pod that is not stored, compiled on the spot: a hypothetical workload, or a workload's pod template.
+    func hypothetical(
+        namespace: String, labels: [String: String], namespaceLabels: [String: String], ip: IPAddress?,
+        namedPorts: [Pod.NamedPort]
+    ) -> (view: EndpointView, pod: CompiledPod?) {
+        let facts = PodFacts(
+            namespace: namespace, labels: labels, namespaceLabels: namespaceLabels, ips: ip.map { [$0] } ?? [],
+            namedPorts: namedPorts, lookingUpIn: self.labels)
+        let (ingress, egress) = policies.applicable(to: facts)
+        let pod = CompiledPod(
+            key: ObjectKey(kind: .pod, namespace: namespace, name: ""), facts: facts,
+            ingress: RuleTable.make(ingress, egress: false), egress: RuleTable.make(egress, egress: true))
+        return (EndpointView(pod: facts, address: ip), pod)
     }
 
     /// One direction of one pod: the ordered walk of SEMANTICS.md §3 over the pod's rule table.

@@ -32,9 +32,16 @@ extension CompiledPolicySet {
             case .upsert(.calicoPolicy(let policy)):
                 let compiled = CompiledPolicy(policy, interner: &next.labels)
                 next.replacePolicy(next.policies.byKey[compiled.key], with: compiled)
+            case .upsert(.workload(let workload)):
+                next.insertWorkload(workload.key, workload)
+            case .upsert(.service(let service)):
+                next.services[service.key] = service
             case .remove(let key):
                 switch key.kind {
                 case .pod: next.removePod(key)
+                case .deployment, .statefulSet, .daemonSet, .replicaSet, .job, .cronJob, .replicationController:
+                    next.removeWorkload(key)
+                case .service: next.services[key] = nil
                 case .networkPolicy, .globalNetworkPolicy, .calicoNetworkPolicy:
                     if let old = next.policies.byKey[key] { next.replacePolicy(old, with: nil) }
                 case .namespace:
@@ -42,6 +49,11 @@ extension CompiledPolicySet {
                     next.inheritedLabels[key.name] = nil
                     for pod in next.podsByNamespace[key.name] ?? [] { next.removePod(pod) }
                     next.podsByNamespace[key.name] = nil
+                    for workload in next.workloadsByNamespace[key.name] ?? [] { next.workloads[workload] = nil }
+                    next.workloadsByNamespace[key.name] = nil
+                    var gone: [ObjectKey] = []
+                    next.services.forEach { serviceKey, _ in if serviceKey.namespace == key.name { gone.append(serviceKey) } }
+                    for serviceKey in gone { next.services[serviceKey] = nil }
                     for policy in next.policies.byKey.values where policy.namespace == key.name {
                         next.replacePolicy(policy, with: nil)
                     }
@@ -60,6 +72,11 @@ extension CompiledPolicySet {
         policies = other.policies
         inheritedLabels = other.inheritedLabels
         labels = other.labels
+        workloads = other.workloads
+        workloadsByNamespace = other.workloadsByNamespace
+        services = other.services
+        podsByOwner = other.podsByOwner
+        podOwners = other.podOwners
     }
 
     /// Replaces one policy (nil: none) on every pod in its scope.

@@ -19,6 +19,13 @@ public struct CompiledPolicySet: Sendable {
     var inheritedLabels: [String: [String: String]]
     /// Label keys, values and namespace names as ids, for the selector programs of rule tables.
     var labels: LabelInterner
+    /// Workloads and Services: decisions about them resolve to pods (or pod templates) at question time.
+    var workloads: ShardedMap<ObjectKey, Workload>
+    var workloadsByNamespace: [String: Set<ObjectKey>]
+    var services: ShardedMap<ObjectKey, Service>
+    /// The pods each workload owns directly (a pod's ownerReferences), and the reverse.
+    var podsByOwner: ShardedMap<ObjectKey, Set<ObjectKey>>
+    var podOwners: ShardedMap<ObjectKey, [ObjectKey]>
 
     /// Compiles a snapshot from scratch.
     public init(_ snapshot: PolicySnapshot) {
@@ -34,6 +41,13 @@ public struct CompiledPolicySet: Sendable {
         pods = ShardedMap()
         podsByAddress = ShardedMap()
         podsByNamespace = [:]
+        workloads = ShardedMap()
+        workloadsByNamespace = [:]
+        services = ShardedMap()
+        podsByOwner = ShardedMap()
+        podOwners = ShardedMap()
+        for (key, workload) in snapshot.workloads { insertWorkload(key, workload) }
+        for (key, service) in snapshot.services { services[key] = service }
         var shared: [String: [CompiledPolicy]] = [:]
         let tables = RuleTable.Cache()
         for (key, pod) in snapshot.pods {
@@ -75,6 +89,44 @@ public struct CompiledPolicySet: Sendable {
             podsByAddress[ip] = owners
         }
         podsByNamespace[key.namespace, default: []].insert(key)
+        let owners = Self.ownerKeys(of: pod)
+        if !owners.isEmpty {
+            podOwners[key] = owners
+            for owner in owners {
+                var owned = podsByOwner[owner] ?? []
+                owned.insert(key)
+                podsByOwner[owner] = owned
+            }
+        }
+    }
+
+    /// The workloads that own a pod directly, and the Deployment behind a ReplicaSet that is not
+    /// stored, known by its name: `<deployment>-<pod-template-hash>`, as the Deployment controller names it.
+    static func ownerKeys(of pod: Pod) -> [ObjectKey] {
+        var keys: [ObjectKey] = []
+        for owner in pod.owners {
+            guard let key = owner.key(namespace: pod.namespace), !keys.contains(key) else { continue }
+            keys.append(key)
+            if key.kind == .replicaSet, let hash = pod.labels["pod-template-hash"], !hash.isEmpty,
+                key.name.hasSuffix("-" + hash), key.name.count > hash.count + 1
+            {
+                let deployment = ObjectKey(
+                    kind: .deployment, namespace: pod.namespace, name: String(key.name.dropLast(hash.count + 1)))
+                if !keys.contains(deployment) { keys.append(deployment) }
+            }
+        }
+        return keys
+    }
+
+    /// Files a workload by key and namespace.
+    mutating func insertWorkload(_ key: ObjectKey, _ workload: Workload) {
+        workloads[key] = workload
+        workloadsByNamespace[key.namespace, default: []].insert(key)
+    }
+
+    mutating func removeWorkload(_ key: ObjectKey) {
+        workloads[key] = nil
+        workloadsByNamespace[key.namespace]?.remove(key)
     }
 
     /// Removes one pod and its address and namespace entries.
@@ -87,6 +139,12 @@ public struct CompiledPolicySet: Sendable {
             podsByAddress[ip] = owners.isEmpty ? nil : owners
         }
         podsByNamespace[key.namespace]?.remove(key)
+        for owner in podOwners[key] ?? [] {
+            var owned = podsByOwner[owner] ?? []
+            owned.remove(key)
+            podsByOwner[owner] = owned.isEmpty ? nil : owned
+        }
+        podOwners[key] = nil
     }
 }
 

@@ -82,6 +82,43 @@ public struct SideDecision: Sendable, Hashable {
     }
 }
 
+/// One pod (or pod template) a workload or Service stands for, and its own verdict.
+public struct Backend: Sendable, Hashable {
+    /// The source pod or workload, when both sides stand for several (each pair is an entry).
+    public var from: String?
+    /// The pod, `ns/name`; nil for a workload without pods.
+    public var pod: String?
+    /// The workload without pods, `ns/name[Kind]`.
+    public var workload: String?
+    /// For a Service: the Service port asked about.
+    public var servicePort: Int?
+    /// The port the connection reaches (a Service's targetPort resolved for this backend).
+    public var port: Int?
+    public var allowed: Bool
+    public var egress: SideDecision?
+    public var ingress: SideDecision?
+    /// For an every-port question about a workload: the ports allowed end to end.
+    public var ports: PortSet?
+    /// Why the backend cannot be reached at all (a named targetPort it does not declare).
+    public var message: String?
+
+    public init(
+        from: String? = nil, pod: String? = nil, workload: String? = nil, servicePort: Int? = nil, port: Int? = nil,
+        allowed: Bool, egress: SideDecision? = nil, ingress: SideDecision? = nil, ports: PortSet? = nil, message: String? = nil
+    ) {
+        self.from = from
+        self.pod = pod
+        self.workload = workload
+        self.servicePort = servicePort
+        self.port = port
+        self.allowed = allowed
+        self.egress = egress
+        self.ingress = ingress
+        self.ports = ports
+        self.message = message
+    }
+}
+
 /// The answer to a ``DecisionRequest``.
 public struct Decision: Sendable, Hashable {
     public var allowed: Bool
@@ -93,12 +130,18 @@ public struct Decision: Sendable, Hashable {
     public var ingress: SideDecision?
     /// For an every-port question: the ports allowed end to end.
     public var ports: PortSet?
+    /// For a workload or Service: every pod (or pod template) it stands for, with its own verdict.
+    public var backends: [Backend]?
 
-    public init(allowed: Bool, revision: Int64, egress: SideDecision?, ingress: SideDecision?, ports: PortSet? = nil) {
+    public init(
+        allowed: Bool, revision: Int64, egress: SideDecision?, ingress: SideDecision?, ports: PortSet? = nil,
+        backends: [Backend]? = nil
+    ) {
         self.allowed = allowed
         self.revision = revision
         self.egress = egress
         self.ingress = ingress
         self.ports = ports
+        self.backends = backends
     }
 }

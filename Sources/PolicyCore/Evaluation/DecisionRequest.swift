@@ -8,10 +8,38 @@ public enum Endpoint: Sendable, Hashable {
     case workload(namespace: String, labels: [String: String], ip: IPAddress?)
 }
 
+/// One side of a question: an endpoint, or a stored workload or Service, which stands for several pods.
+public enum DecisionSide: Sendable, Hashable {
+    case endpoint(Endpoint)
+    /// A stored workload (`Deployment/api`) or, as a destination, a Service.
+    case object(ObjectKey)
+
+    /// The endpoint a request carries for this side: for an object, a stand-in in its namespace
+    /// that ``DecisionRequest/sourceObject`` and ``DecisionRequest/destinationObject`` override.
+    var endpoint: Endpoint {
+        switch self {
+        case .endpoint(let endpoint): endpoint
+        case .object(let key): .workload(namespace: key.namespace, labels: [:], ip: nil)
+        }
+    }
+
+    var object: ObjectKey? {
+        if case .object(let key) = self { return key }
+        return nil
+    }
+}
+
 /// The question: may `source` open a connection to `destination` on `port`/`protocol`?
+///
+/// A side that names a stored workload or Service is in `sourceObject` / `destinationObject`
+/// (``Endpoint`` keeps its three cases, which other code switches over).
 public struct DecisionRequest: Sendable, Hashable {
     public var source: Endpoint
     public var destination: Endpoint
+    /// The stored workload the source is, when it is one (then `source` is not used).
+    public var sourceObject: ObjectKey?
+    /// The stored workload or Service the destination is, when it is one (then `destination` is not used).
+    public var destinationObject: ObjectKey?
     /// The destination port; nil asks about every port of the protocol.
     public var port: Int?
     public var `protocol`: TransportProtocol
@@ -22,6 +50,15 @@ public struct DecisionRequest: Sendable, Hashable {
         self.port = port
         self.protocol = `protocol`
     }
+
+    public init(source: DecisionSide, destination: DecisionSide, port: Int?, protocol: TransportProtocol = .tcp) {
+        self.init(source: source.endpoint, destination: destination.endpoint, port: port, protocol: `protocol`)
+        sourceObject = source.object
+        destinationObject = destination.object
+    }
+
+    public var sourceSide: DecisionSide { sourceObject.map { .object($0) } ?? .endpoint(source) }
+    public var destinationSide: DecisionSide { destinationObject.map { .object($0) } ?? .endpoint(destination) }
 }
 
 /// Why a decision could not be made.
@@ -29,6 +66,8 @@ public struct DecisionError: Error, Sendable, Equatable, CustomStringConvertible
     public enum Kind: Sendable, Equatable {
         case podNotFound
         case namespaceNotFound
+        /// A workload or Service that is not stored.
+        case objectNotFound
         case invalid
     }
 

@@ -13,6 +13,14 @@ public enum DecisionWriter {
     public static func write(_ decision: Decision, into out: inout [UInt8]) {
         out.append(contentsOf: #"{"allowed":"#.utf8)
         out.append(contentsOf: (decision.allowed ? "true" : "false").utf8)
+        if let backends = decision.backends {
+            out.append(contentsOf: #","backends":["#.utf8)
+            for (position, backend) in backends.enumerated() {
+                if position > 0 { out.append(UInt8(ascii: ",")) }
+                write(backend, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
         if let egress = decision.egress {
             out.append(contentsOf: #","egress":"#.utf8)
             write(egress, into: &out)
@@ -27,6 +35,40 @@ public enum DecisionWriter {
         }
         out.append(contentsOf: #","revision":"#.utf8)
         out.append(contentsOf: String(decision.revision).utf8)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// One backend: its keys sorted, as everywhere in answers.
+    static func write(_ backend: Backend, into out: inout [UInt8]) {
+        out.append(contentsOf: #"{"allowed":"#.utf8)
+        out.append(contentsOf: (backend.allowed ? "true" : "false").utf8)
+        if let egress = backend.egress {
+            out.append(contentsOf: #","egress":"#.utf8)
+            write(egress, into: &out)
+        }
+        func string(_ key: String, _ value: String?) {
+            guard let value else { return }
+            out.append(contentsOf: ",\"\(key)\":".utf8)
+            JSONWriter.writeString(value, into: &out)
+        }
+        func integer(_ key: String, _ value: Int?) {
+            guard let value else { return }
+            out.append(contentsOf: ",\"\(key)\":\(value)".utf8)
+        }
+        string("from", backend.from)
+        if let ingress = backend.ingress {
+            out.append(contentsOf: #","ingress":"#.utf8)
+            write(ingress, into: &out)
+        }
+        string("message", backend.message)
+        string("pod", backend.pod)
+        integer("port", backend.port)
+        if let ports = backend.ports {
+            out.append(contentsOf: #","ports":"#.utf8)
+            write(ports, into: &out)
+        }
+        integer("servicePort", backend.servicePort)
+        string("workload", backend.workload)
         out.append(UInt8(ascii: "}"))
     }
 

@@ -5,6 +5,8 @@ public struct PolicySnapshot: Sendable {
     public private(set) var pods: [ObjectKey: Pod] = [:]
     public private(set) var networkPolicies: [ObjectKey: NetworkPolicy] = [:]
     public private(set) var calicoPolicies: [ObjectKey: CalicoPolicy] = [:]
+    public private(set) var workloads: [ObjectKey: Workload] = [:]
+    public private(set) var services: [ObjectKey: Service] = [:]
 
     public init(revision: Int64 = 0) {
         self.revision = revision
@@ -24,6 +26,8 @@ public struct PolicySnapshot: Sendable {
             networkPolicies[ObjectKey(kind: .networkPolicy, namespace: policy.namespace, name: policy.name)] = policy
         case .calicoPolicy(let policy):
             calicoPolicies[policy.key] = policy
+        case .workload(let workload): workloads[workload.key] = workload
+        case .service(let service): services[service.key] = service
         }
     }
 
@@ -35,9 +39,13 @@ public struct PolicySnapshot: Sendable {
             pods = pods.filter { $0.key.namespace != key.name }
             networkPolicies = networkPolicies.filter { $0.key.namespace != key.name }
             calicoPolicies = calicoPolicies.filter { $0.key.namespace != key.name }
+            workloads = workloads.filter { $0.key.namespace != key.name }
+            services = services.filter { $0.key.namespace != key.name }
         case .pod: pods[key] = nil
         case .networkPolicy: networkPolicies[key] = nil
         case .globalNetworkPolicy, .calicoNetworkPolicy: calicoPolicies[key] = nil
+        case .deployment, .statefulSet, .daemonSet, .replicaSet, .job, .cronJob, .replicationController: workloads[key] = nil
+        case .service: services[key] = nil
         }
     }
 }

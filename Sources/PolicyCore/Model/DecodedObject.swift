@@ -6,6 +6,8 @@ public struct DecodedObject: Sendable, Hashable {
         case pod(Pod)
         case networkPolicy(NetworkPolicy)
         case calicoPolicy(CalicoPolicy)
+        case workload(Workload)
+        case service(Service)
     }
 
     public var key: ObjectKey

@@ -18,15 +18,19 @@ public struct Pod: Sendable, Hashable {
     public var labels: [String: String]
     public var ips: [IPAddress]
     public var namedPorts: [NamedPort]
+    /// `metadata.ownerReferences`: the workload that runs the pod, when it has one.
+    public var owners: [OwnerReference]
 
     public init(
-        namespace: String, name: String, labels: [String: String], ips: [IPAddress] = [], namedPorts: [NamedPort] = []
+        namespace: String, name: String, labels: [String: String], ips: [IPAddress] = [], namedPorts: [NamedPort] = [],
+        owners: [OwnerReference] = []
     ) {
         self.namespace = namespace
         self.name = name
         self.labels = labels
         self.ips = ips
         self.namedPorts = namedPorts
+        self.owners = owners
     }
 
     /// The port numbers a name resolves to for a protocol.

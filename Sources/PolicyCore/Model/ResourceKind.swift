@@ -5,6 +5,14 @@ public enum ResourceKind: String, Sendable, Hashable, CaseIterable, Comparable {
     case networkPolicy = "NetworkPolicy"
     case globalNetworkPolicy = "GlobalNetworkPolicy"
     case calicoNetworkPolicy = "CalicoNetworkPolicy"
+    case deployment = "Deployment"
+    case statefulSet = "StatefulSet"
+    case daemonSet = "DaemonSet"
+    case replicaSet = "ReplicaSet"
+    case job = "Job"
+    case cronJob = "CronJob"
+    case replicationController = "ReplicationController"
+    case service = "Service"
 
     /// The Kubernetes kind name (both NetworkPolicy kinds are called `NetworkPolicy`).
     public var kind: String {
@@ -14,9 +22,11 @@ public enum ResourceKind: String, Sendable, Hashable, CaseIterable, Comparable {
     /// The API group (`""` for the core group).
     public var group: String {
         switch self {
-        case .namespace, .pod: ""
+        case .namespace, .pod, .replicationController, .service: ""
         case .networkPolicy: "networking.k8s.io"
         case .globalNetworkPolicy, .calicoNetworkPolicy: "projectcalico.org"
+        case .deployment, .statefulSet, .daemonSet, .replicaSet: "apps"
+        case .job, .cronJob: "batch"
         }
     }
 
@@ -38,6 +48,14 @@ public enum ResourceKind: String, Sendable, Hashable, CaseIterable, Comparable {
         case .pod: "pods"
         case .networkPolicy, .calicoNetworkPolicy: "networkpolicies"
         case .globalNetworkPolicy: "globalnetworkpolicies"
+        case .deployment: "deployments"
+        case .statefulSet: "statefulsets"
+        case .daemonSet: "daemonsets"
+        case .replicaSet: "replicasets"
+        case .job: "jobs"
+        case .cronJob: "cronjobs"
+        case .replicationController: "replicationcontrollers"
+        case .service: "services"
         }
     }
 
@@ -46,6 +64,53 @@ public enum ResourceKind: String, Sendable, Hashable, CaseIterable, Comparable {
 
     /// True for the policy kinds.
     public var isPolicy: Bool { self == .networkPolicy || self == .globalNetworkPolicy || self == .calicoNetworkPolicy }
+
+    /// True for the kinds that run pods from a pod template.
+    public var isWorkload: Bool {
+        switch self {
+        case .deployment, .statefulSet, .daemonSet, .replicaSet, .job, .cronJob, .replicationController: true
+        default: false
+        }
+    }
+
+    /// The short names kubectl accepts for a kind, besides its kind, singular and plural (any case).
+    public var shortNames: [String] {
+        switch self {
+        case .namespace: ["ns"]
+        case .pod: ["po"]
+        case .networkPolicy: ["netpol"]
+        case .deployment: ["deploy"]
+        case .statefulSet: ["sts"]
+        case .daemonSet: ["ds"]
+        case .replicaSet: ["rs"]
+        case .cronJob: ["cj"]
+        case .replicationController: ["rc"]
+        case .service: ["svc"]
+        default: []
+        }
+    }
+
+    /// The kind a person names as kubectl would take it: `Deployment`, `deployment`, `deployments`,
+    /// `deploy`, `deployment.apps`, in any case. The Calico kinds are not named this way.
+    public init?(alias: String) {
+        var name = alias.lowercased()
+        if let dot = name.firstIndex(of: ".") {
+            let group = String(name[name.index(after: dot)...])
+            name = String(name[..<dot])
+            guard let match = ResourceKind.allCases.first(where: { $0.group == group && $0.matches(alias: name) }) else {
+                return nil
+            }
+            self = match
+            return
+        }
+        guard let match = ResourceKind.allCases.first(where: { $0.matches(alias: name) }) else { return nil }
+        self = match
+    }
+
+    private func matches(alias: String) -> Bool {
+        guard self != .globalNetworkPolicy, self != .calicoNetworkPolicy else { return false }
+        return alias == kind.lowercased() || alias == plural || shortNames.contains(alias)
+    }
 
     /// The name kubectl and calicoctl print: `pod`, `networkpolicy.networking.k8s.io`.
     public var displayName: String {
@@ -60,6 +125,14 @@ public enum ResourceKind: String, Sendable, Hashable, CaseIterable, Comparable {
         case .networkPolicy: 2
         case .globalNetworkPolicy: 3
         case .calicoNetworkPolicy: 4
+        case .deployment: 5
+        case .statefulSet: 6
+        case .daemonSet: 7
+        case .replicaSet: 8
+        case .cronJob: 9
+        case .job: 10
+        case .replicationController: 11
+        case .service: 12
         }
     }
 

@@ -12,7 +12,7 @@ public enum DocumentKinds {
     public enum SkipReason: String, Sendable, Hashable, CaseIterable {
         /// The kind cannot change a decision (configuration, credentials, RBAC, storage, custom resources).
         case noEffectOnDecisions = "NoEffectOnDecisions"
-        /// A kind a later version stores (workloads, Services, Nodes); no kind netpold reads today
+        /// A kind a later version stores (Nodes); no kind netpold reads today
         /// refers to it, so it cannot change a decision yet either.
         case storedInLaterVersion = "StoredInLaterVersion"
     }
@@ -38,18 +38,9 @@ public enum DocumentKinds {
     /// Kinds that a later version stores. When a kind becomes a ``ResourceKind``, its entry goes.
     static let storedLater: [String: [String: String]] = [
         "": [
-            "Service": "netpold stores Services in a later version; decisions use the pods behind them",
-            "ReplicationController": workloadMessage,
-            "Node": "netpold stores Nodes in a later version, for policies that select nodes; no kind it reads now does",
-        ],
-        "apps": [
-            "Deployment": workloadMessage, "StatefulSet": workloadMessage, "DaemonSet": workloadMessage,
-            "ReplicaSet": workloadMessage,
-        ],
-        "batch": ["Job": workloadMessage, "CronJob": workloadMessage],
+            "Node": "netpold stores Nodes in a later version, for policies that select nodes; no kind it reads now does"
+        ]
     ]
-
-    static let workloadMessage = "netpold stores workloads in a later version; decisions use the pods they run"
 
     /// Kinds of the checked groups that cannot change a decision.
     static let noEffect: [String: Set<String>] = [

@@ -59,6 +59,10 @@ public enum ObjectDecoder {
             model = .networkPolicy(NetworkPolicyDecoder.read(root, key: key, errors: errors, body: &body))
         case .globalNetworkPolicy, .calicoNetworkPolicy:
             model = .calicoPolicy(CalicoPolicyDecoder.read(root, key: key, errors: errors, body: &body))
+        case .deployment, .statefulSet, .daemonSet, .replicaSet, .job, .cronJob, .replicationController:
+            model = .workload(WorkloadDecoder.read(root, key: key, errors: errors))
+        case .service:
+            model = .service(ServiceDecoder.read(root, key: key, errors: errors))
         }
         if !errors.isEmpty { throw ValidationError(kind: kind.kind, name: key.name, causes: errors.causes) }
         return DecodedObject(key: key, body: body, model: model)
