@@ -13,6 +13,8 @@ mnt="$work/mnt"
 server=""
 cleanup() {
     [ -n "$server" ] && kill -9 "$server" 2>/dev/null || true
+    # The read-only drill runs the server under runuser: killing runuser leaves its child running.
+    pkill -9 -f -- "--db $work/" 2>/dev/null || true
     mountpoint -q "$mnt" 2>/dev/null && umount "$mnt" || true
     rm -rf "$work"
 }

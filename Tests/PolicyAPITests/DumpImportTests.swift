@@ -4,9 +4,12 @@ import PolicyCore
 import Testing
 import YAMLReader
 
-/// `kubectl get ... -o yaml` output as a cluster prints it: a `List` of Deployments, ReplicaSets,
-/// Pods (with managedFields, ownerReferences, status), Services, NetworkPolicies, ConfigMaps,
-/// Secrets, RBAC, a custom resource and its CRD, Nodes; no Namespace objects.
+/// `kubectl get ... -o yaml` output as a cluster prints it: a `List` of 307 objects, each kind
+/// sorted by namespace and name: Deployments, ReplicaSets, StatefulSets, DaemonSets, CronJobs, Jobs,
+/// a ReplicationController, Pods (with managedFields, ownerReferences, status), Services,
+/// NetworkPolicies, ConfigMaps, Secrets, ServiceAccounts, Events, RBAC, a custom resource and its
+/// CRD, Nodes; Namespace objects for two of its seven namespaces. Written by
+/// Fixtures/make-kubectl-dump.py.
 func kubectlDump() throws -> String {
     let text = readFile(repositoryRoot + "/Tests/PolicyAPITests/Fixtures/kubectl-get-all.yaml")
     try #require(!text.isEmpty, "the fixture kubectl-get-all.yaml is missing")
@@ -310,13 +313,13 @@ func podYAML(_ name: String, namespace: String = "x", ip: String, labels: String
         let results = response.json["results"]?.arrayValue ?? []
         #expect(
             results.filter { $0["implied"] == .bool(true) }.compactMap { $0["name"]?.stringValue } == [
-                "shop", "payments", "kube-system",
+                "catalog", "kube-system", "legacy", "payments", "shop",
             ])
-        #expect(kinds(response.json["results"]).filter { $0 == "Pod" }.count == 12)
-        #expect(kinds(response.json["results"]).filter { $0 == "NetworkPolicy" }.count == 4)
+        #expect(kinds(response.json["results"]).filter { $0 == "Pod" }.count == 46)
+        #expect(kinds(response.json["results"]).filter { $0 == "NetworkPolicy" }.count == 18)
         var skipped: [String: Int] = [:]
         for object in response.json["skipped"]?.arrayValue ?? [] { skipped[object["reason"]?.stringValue ?? "", default: 0] += 1 }
-        #expect(skipped == ["NoEffectOnDecisions": 21, "StoredInLaterVersion": 2])
+        #expect(skipped == ["NoEffectOnDecisions": 182, "StoredInLaterVersion": 4])
         // Pods kept their owner references and status as given.
         let pod = api.send("GET", "/api/v1/namespaces/shop/pods/redis-0").json
         #expect(pod["metadata"]?["ownerReferences"]?[0]?["kind"] == .string("StatefulSet"))
@@ -347,8 +350,8 @@ func podYAML(_ name: String, namespace: String = "x", ip: String, labels: String
         let document = try YAMLStreamReader.documents(try kubectlDump())[0].value
         let response = api.send("POST", "/v1/import", JSONWriter.string(document), contentType: "application/json")
         #expect(response.status == 200, "\(response.text)")
-        #expect(response.json["results"]?.arrayValue?.count == 33)
-        #expect(response.json["skipped"]?.arrayValue?.count == 23)
+        #expect(response.json["results"]?.arrayValue?.count == 126)
+        #expect(response.json["skipped"]?.arrayValue?.count == 186)
     }
 
     @Test func anErrorInADumpNamesTheItemAndItsLine() throws {
