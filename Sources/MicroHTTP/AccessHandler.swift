@@ -12,24 +12,30 @@ let accessHandler: MHD_AccessHandlerCallback = {
     let context = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
 
     guard let stateRaw = conCls.pointee else {
-        let state = RequestState()
+        context.requestsInFlight.add(1, ordering: .relaxed)
         if let declared = MHD_lookup_connection_value(connection, .HEADER_KIND, "Content-Length"),
             let length = Int(String(cString: declared)), length > context.maxBodyBytes
         {
+            let state = RequestState()
             state.tooLarge = true
-        }
-        /// Retained here, released exactly once in `requestCompleted`, which libmicrohttpd always calls.
-        conCls.pointee = Unmanaged.passRetained(state).toOpaque()
-        context.requestsInFlight.add(1, ordering: .relaxed)
-        if state.tooLarge {
+            conCls.pointee = Unmanaged.passRetained(state).toOpaque()
             // Refuse before reading the body; libmicrohttpd then closes the connection.
             return send(context.responses.payloadTooLarge, on: connection)
         }
+        // Most requests (GETs) never need state: it is allocated when a body or a background answer comes.
+        conCls.pointee = freshRequest
         return .YES
     }
-    let state = Unmanaged<RequestState>.fromOpaque(stateRaw).takeUnretainedValue()
+    /// Retained when made, released exactly once in `requestCompleted`, which libmicrohttpd always calls.
+    func makeState() -> RequestState {
+        let state = RequestState()
+        conCls.pointee = Unmanaged.passRetained(state).toOpaque()
+        return state
+    }
+    let existing = stateRaw == freshRequest ? nil : Unmanaged<RequestState>.fromOpaque(stateRaw).takeUnretainedValue()
 
     if uploadDataSize.pointee > 0 {
+        let state = existing ?? makeState()
         let count = uploadDataSize.pointee
         if !state.tooLarge, let uploadData {
             if state.body.count + count > context.maxBodyBytes {
@@ -44,8 +50,8 @@ let accessHandler: MHD_AccessHandlerCallback = {
         uploadDataSize.pointee = 0
         return .YES
     }
-    if state.tooLarge { return send(context.responses.payloadTooLarge, on: connection) }
-    if let answer = state.answer {
+    if existing?.tooLarge == true { return send(context.responses.payloadTooLarge, on: connection) }
+    if let answer = existing?.answer {
         // Called again after a background thread resumed the connection.
         guard var response = answer.take() else { return .YES }
         if context.draining.load(ordering: .relaxed) { response.headers.append(("Connection", "close")) }
@@ -57,14 +63,14 @@ let accessHandler: MHD_AccessHandlerCallback = {
         path: url.map { String(cString: $0) } ?? "/",
         query: collect(connection, .GET_ARGUMENT_KIND),
         lowercasedHeaders: collect(connection, .HEADER_KIND),
-        body: state.body)
-    state.body = []
+        body: existing?.body ?? [])
+    existing?.body = []
     if context.lane(request) == .background, let connection {
         guard context.background.count < context.maxBackgroundRequests else {
             return send(context.responses.overloaded, on: connection)
         }
         let answer = BackgroundAnswer(SuspendedConnection(connection))
-        state.answer = answer
+        (existing ?? makeState()).answer = answer
         MHD_suspend_connection(connection)
         context.background.start(answer, request: request, handler: context.handler, ifNoThread: context.responses.overloaded)
         return .YES
@@ -77,12 +83,16 @@ let accessHandler: MHD_AccessHandlerCallback = {
 /// Releases the per-request state, also for requests the client aborted.
 let requestCompleted: MHD_RequestCompletedCallback = { cls, _, conCls, _ in
     guard let conCls, let raw = conCls.pointee else { return }
-    Unmanaged<RequestState>.fromOpaque(raw).release()
+    if raw != freshRequest { Unmanaged<RequestState>.fromOpaque(raw).release() }
     conCls.pointee = nil
     if let cls {
         Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue().requestsInFlight.subtract(1, ordering: .relaxed)
     }
 }
+
+/// Marks a request whose first call has been seen but which has no ``RequestState`` (yet): never
+/// dereferenced, and no object lives at address 1.
+private var freshRequest: UnsafeMutableRawPointer { UnsafeMutableRawPointer(bitPattern: 1)! }
 
 /// Reads one header or query pair into a Swift dictionary passed through `cls`; header names are
 /// lower-cased here, once, so lookups need no case folding.
@@ -110,7 +120,11 @@ private func send(_ response: HTTPResponse, on connection: OpaquePointer?) -> MH
     }
     guard let mhdResponse else { return .NO }
     for header in response.headers {
-        _ = MHD_add_response_header(mhdResponse, header.name, header.value)
+        // `withCString` borrows (or copies small strings to the stack); passing the `String` itself
+        // would allocate a C copy of each small string.
+        _ = header.name.withCString { name in
+            header.value.withCString { value in MHD_add_response_header(mhdResponse, name, value) }
+        }
     }
     let result = MHD_queue_response(connection, UInt32(response.status), mhdResponse)
     MHD_destroy_response(mhdResponse)

@@ -15,7 +15,11 @@ public struct HTTPResponse: Sendable {
 
     /// A response with a body of the given content type.
     public init(status: Int, contentType: String, body: [UInt8]) {
-        self.init(status: status, headers: [("Content-Type", contentType)], body: body)
+        var headers: [(name: String, value: String)] = []
+        // Room for the headers the application usually adds (a request id), so appending does not copy.
+        headers.reserveCapacity(4)
+        headers.append(("Content-Type", contentType))
+        self.init(status: status, headers: headers, body: body)
     }
 
     /// The value of a header field, by case-insensitive name.

@@ -1,4 +1,3 @@
-import PolicyCore
 import Synchronization
 
 /// Generates request ids for requests that bring none: a random per-process prefix and a counter,
@@ -14,7 +13,14 @@ enum RequestID {
     static func make() -> String {
         let sequence = counter.add(1, ordering: .relaxed).newValue
         let value = prefix << 32 | (sequence & 0xFFFF_FFFF)
-        return withUnsafeBytes(of: value.bigEndian) { Hex.string($0) }
+        // Written in place: one allocation for the string, none for intermediate bytes.
+        return String(unsafeUninitializedCapacity: 16) { buffer in
+            for index in 0..<16 {
+                let nibble = UInt8(truncatingIfNeeded: value >> UInt64(60 - 4 * index)) & 0xF
+                buffer[index] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+            }
+            return 16
+        }
     }
 
     /// A client's id is echoed only if it is short and printable, so it cannot inject into logs or headers.

@@ -65,7 +65,7 @@ public final class HeavyWorkGate: Sendable {
     func handle(
         _ request: HTTPRequest, _ context: RequestContext, next: (HTTPRequest, RequestContext) throws -> HTTPResponse
     ) throws -> HTTPResponse {
-        guard Router.isHeavy(request, context.segments) else { return try next(request, context) }
+        guard Router.isHeavy(request, context.fixedRoute) else { return try next(request, context) }
         return try run { try next(request, context) }
     }
 

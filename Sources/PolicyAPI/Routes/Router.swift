@@ -82,6 +82,8 @@ public struct Router: Sendable {
             return request.path == "/v1/decide" || request.path == "/v1/decide/batch" ? .inline : .background
         case "GET", "HEAD":
             if request.path == "/v1/export" { return .background }
+            // Only resource URLs (`/api/...`, `/apis/...`) list collections: the rest need no split.
+            guard mayNameResource(request.path) else { return .inline }
             let segments = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
             if let target = ResourcePath(segments), target.name == nil { return .background }
             return .inline
@@ -90,11 +92,25 @@ public struct Router: Sendable {
         }
     }
 
-    /// Requests that parse or produce whole bundles go through ``HeavyWorkGate``.
-    static func isHeavy(_ request: HTTPRequest, _ segments: [String]) -> Bool {
-        if request.body.count > heavyBodyBytes { return true }
-        return segments == ["v1", "import"] || segments == ["v1", "export"]
+    /// Whether the path's first segment starts with `api`, as every ``ResourcePath`` does.
+    static func mayNameResource(_ path: String) -> Bool {
+        var bytes = path.utf8.drop { $0 == UInt8(ascii: "/") }.makeIterator()
+        return bytes.next() == UInt8(ascii: "a") && bytes.next() == UInt8(ascii: "p") && bytes.next() == UInt8(ascii: "i")
     }
+
+    /// Requests that parse or produce whole bundles go through ``HeavyWorkGate``.
+    static func isHeavy(_ request: HTTPRequest, _ fixedRoute: FixedRoute?) -> Bool {
+        if request.body.count > heavyBodyBytes { return true }
+        return fixedRoute == .importBundle || fixedRoute == .exportBundle
+    }
+
+    /// The route template a request matched, for metric labels (names and namespaces left out).
+    static func routeLabel(_ context: RequestContext) -> String {
+        context.fixedRoute?.path ?? routeLabel(context.segments)
+    }
+
+    /// Every fixed route's path.
+    private static let knownPaths = Set(FixedRoute.allCases.map(\.path))
 
     /// The route template a path matched, for metric labels (names and namespaces left out).
     static func routeLabel(_ segments: [String]) -> String {
@@ -114,62 +130,69 @@ public struct Router: Sendable {
             let scope = target.namespace == nil ? "" : "/namespaces/{namespace}"
             return prefix + scope + "/" + target.kind.plural + (target.name == nil ? "" : "/{name}")
         }
-        let known: Set<String> = [
-            "/healthz", "/readyz", "/version", "/metrics", "/openapi.yaml", "/v1/import", "/v1/export", "/v1/decide",
-            "/v1/decide/batch", "/v1/selectors/evaluate",
-        ]
         let path = "/" + segments.joined(separator: "/")
-        return known.contains(path) ? path : "other"
+        return knownPaths.contains(path) ? path : "other"
     }
 
     private func route(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
-        switch context.segments {
-        case ["healthz"]:
-            try allow(request, ["GET"])
-            return .json(.object(["status": .string("ok")]))
-        case ["readyz"]:
-            try allow(request, ["GET"])
+        guard let fixedRoute = context.fixedRoute else {
+            if let target = ResourcePath(context.segments) { return try handleResource(request, target) }
+            throw APIError.routeNotFound(request.path)
+        }
+        switch fixedRoute {
+        case .healthz:
+            try allow(request, "GET")
+            return HTTPResponse(status: 200, contentType: "application/json", body: Router.healthzBody)
+        case .readyz:
+            try allow(request, "GET")
             _ = try service.repository.revision()
             return .json(.object(["status": .string("ready"), "revision": .integer(service.current.revision)]))
-        case ["version"]:
-            try allow(request, ["GET"])
+        case .version:
+            try allow(request, "GET")
             return .json(
                 .object([
                     "name": .string("netpold"), "version": .string(version),
                     "schemaVersion": .string(service.repository.schemaVersions.last ?? ""),
                     "migrations": .array(service.repository.schemaVersions.map { .string($0) }),
                 ]))
-        case ["v1", "import"]:
-            try allow(request, ["POST"])
+        case .importBundle:
+            try allow(request, "POST")
             return try importBundle(request)
-        case ["v1", "export"]:
-            try allow(request, ["GET"])
+        case .exportBundle:
+            try allow(request, "GET")
             return try export(request)
-        case ["v1", "decide"]:
-            try allow(request, ["GET", "POST"])
+        case .decide:
+            try allow(request, "GET", "POST")
             return try decide(request, requestID: context.requestID)
-        case ["v1", "decide", "batch"]:
-            try allow(request, ["POST"])
+        case .decideBatch:
+            try allow(request, "POST")
             return try decideBatch(request, requestID: context.requestID)
-        case ["metrics"]:
-            try allow(request, ["GET"])
+        case .metrics:
+            try allow(request, "GET")
             return metrics()
-        case ["openapi.yaml"]:
-            try allow(request, ["GET"])
+        case .openAPI:
+            try allow(request, "GET")
             guard let document = options.openAPI else { throw APIError.routeNotFound(request.path) }
             return HTTPResponse(status: 200, contentType: "application/yaml", body: Array(document.utf8))
-        case ["v1", "selectors", "evaluate"]:
-            try allow(request, ["POST"])
+        case .evaluateSelector:
+            try allow(request, "POST")
             return try evaluateSelector(request)
-        default:
-            if let target = ResourcePath(context.segments) { return try handleResource(request, target) }
-            throw APIError.routeNotFound(request.path)
         }
     }
 
-    func allow(_ request: HTTPRequest, _ methods: [String]) throws(APIError) {
-        guard methods.contains(request.method) else { throw APIError.methodNotAllowed(request.method, request.path) }
+    /// The `/healthz` answer never changes: written once.
+    static let healthzBody = JSONWriter.bytes(.object(["status": .string("ok")]))
+
+    func allow(_ request: HTTPRequest, _ method: String) throws(APIError) {
+        guard request.method == method else { throw APIError.methodNotAllowed(request.method, request.path) }
     }
+
+    func allow(_ request: HTTPRequest, _ method: String, _ other: String) throws(APIError) {
+        guard request.method == method || request.method == other else {
+            throw APIError.methodNotAllowed(request.method, request.path)
+        }
+    }
+
 }
 
 extension HTTPResponse {

@@ -10,7 +10,7 @@ struct MetricsMiddleware {
     ) -> HTTPResponse {
         let response = next(request, context)
         metrics.recordRequest(
-            route: Router.routeLabel(context.segments), method: request.method, code: response.status,
+            route: Router.routeLabel(context), method: request.method, code: response.status,
             seconds: context.elapsedSeconds)
         return response
     }

@@ -5,7 +5,8 @@ import MicroHTTP
 struct RequestIDMiddleware {
     /// The id a request goes by.
     static func id(for request: HTTPRequest) -> String {
-        RequestID.accept(request.header("x-request-id")) ?? RequestID.make()
+        // `headers` holds lower-cased names, so one lookup is `header(_:)`'s answer.
+        RequestID.accept(request.headers["x-request-id"]) ?? RequestID.make()
     }
 
     func handle(
