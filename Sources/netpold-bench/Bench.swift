@@ -13,12 +13,15 @@ import Glibc
 /// - `writes [sizes] --server URL --rate R --seconds S [--kind pod|policy]`: relabels pods (or replaces
 ///   a policy) at a fixed rate through the API and prints write latency (until decisions see it).
 /// - `router [sizes] [--decisions N]`: times `Router.handle` for decisions, with no socket.
+/// - `batch [sizes] [--items N] [--batches N]`: times `Router.handle` for `/v1/decide/batch`, with no socket.
 @main
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "netpold-bench",
         abstract: "Benchmarks for netpold on a synthetic cluster.",
-        subcommands: [Core.self, Generate.self, Requests.self, Writes.self, RouterTiming.self, Decide.self],
+        subcommands: [
+            Core.self, Generate.self, Requests.self, Writes.self, RouterTiming.self, BatchTiming.self, Decide.self,
+        ],
         defaultSubcommand: Core.self)
 
     /// As `netpold` does (and this tool did before the argument parser): a usage error exits 2, not 64.

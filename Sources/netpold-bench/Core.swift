@@ -1,4 +1,5 @@
 import ArgumentParser
+import PolicyAPI
 import PolicyCore
 import SeededRandom
 
@@ -13,13 +14,16 @@ extension Bench {
         @Option(help: "Decisions to time (on one thread).")
         var decisions = 200_000
 
+        @Flag(inversion: .prefixedNo, help: "Compile on every core (--no-parallel: on one thread).")
+        var parallel = true
+
         func run() throws {
             let cluster = size.cluster
             var generated = try cluster.snapshot()
             let questions = cluster.questions(count: min(decisions, 100_000))
             let clock = ContinuousClock()
             let compileStart = clock.now
-            let compiled = CompiledPolicySet(generated)
+            let compiled = CompiledPolicySet(generated, jobs: parallel ? .cores : .sequential)
             let compileTime = Measure.nanoseconds(clock.now - compileStart)
 
             for question in questions.prefix(2_000) { _ = try? compiled.decide(question) }

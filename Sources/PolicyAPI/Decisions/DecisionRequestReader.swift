@@ -19,8 +19,8 @@ public struct DecisionRequestReader {
     public static func readBatch(_ bytes: [UInt8]) -> [DecisionRequest]? {
         var reader = DecisionRequestReader(bytes: bytes)
         var items: [DecisionRequest]?
-        let ok = reader.object { reader, key in
-            guard key == "items", reader.take(UInt8(ascii: "[")) else { return false }
+        let ok = reader.object(Key.batch) { reader, key in
+            guard key == .items, reader.take(UInt8(ascii: "[")) else { return false }
             var list: [DecisionRequest] = []
             if reader.take(UInt8(ascii: "]")) {
                 items = list
@@ -94,18 +94,74 @@ public struct DecisionRequestReader {
         return true
     }
 
-    /// Reads `{ "key": value, ... }`, calling `member` for each key; nil if anything is off.
-    private mutating func object(_ member: (inout DecisionRequestReader, String) -> Bool) -> Bool {
+    /// The member names the fast path knows; any other name sends the request to the general path.
+    private enum Key: UInt8 {
+        case items, source, destination, port, `protocol`, namespace, pod, ip, labels
+
+        static let batch: [Key] = [.items]
+        static let request: [Key] = [.source, .destination, .port, .protocol]
+        static let endpoint: [Key] = [.namespace, .pod, .ip, .labels]
+
+        var bytes: StaticString {
+            switch self {
+            case .items: "items"
+            case .source: "source"
+            case .destination: "destination"
+            case .port: "port"
+            case .protocol: "protocol"
+            case .namespace: "namespace"
+            case .pod: "pod"
+            case .ip: "ip"
+            case .labels: "labels"
+            }
+        }
+    }
+
+    /// A quoted member name among `known`, compared as bytes (no String is made); nil otherwise.
+    private mutating func key(_ known: [Key]) -> Key? {
+        guard take(UInt8(ascii: "\"")) else { return nil }
+        let start = index
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\"") { index += 1 }
+        guard index < bytes.count else { return nil }
+        let length = index - start
+        index += 1
+        for key in known {
+            let name = key.bytes
+            guard name.utf8CodeUnitCount == length else { continue }
+            let same = name.withUTF8Buffer { name in
+                for offset in 0..<length where bytes[start + offset] != name[offset] { return false }
+                return true
+            }
+            if same { return key }
+        }
+        return nil
+    }
+
+    /// Reads `{ "key": value, ... }` with names among `known`, each at most once, calling `member`
+    /// for each; false if anything is off.
+    private mutating func object(_ known: [Key], _ member: (inout DecisionRequestReader, Key) -> Bool) -> Bool {
         guard take(UInt8(ascii: "{")) else { return false }
         if take(UInt8(ascii: "}")) { return true }
-        // A handful of keys at most: a linear check beats hashing into a set.
-        var seen: [String] = []
+        var seen: UInt32 = 0
         while true {
-            guard let key = string(), !seen.contains(key), take(UInt8(ascii: ":")) else { return false }
-            seen.append(key)
+            guard let key = key(known), seen & (1 << key.rawValue) == 0, take(UInt8(ascii: ":")) else { return false }
+            seen |= 1 << key.rawValue
             guard member(&self, key) else { return false }
             if take(UInt8(ascii: ",")) { continue }
             return take(UInt8(ascii: "}"))
+        }
+    }
+
+    /// Reads a `{ "name": "value", ... }` label map; nil if anything is off or a name repeats.
+    private mutating func labelMap() -> [String: String]? {
+        guard take(UInt8(ascii: "{")) else { return nil }
+        var map: [String: String] = [:]
+        if take(UInt8(ascii: "}")) { return map }
+        while true {
+            guard let name = string(), map[name] == nil, take(UInt8(ascii: ":")), let value = string() else { return nil }
+            map[name] = value
+            if take(UInt8(ascii: ",")) { continue }
+            return take(UInt8(ascii: "}")) ? map : nil
         }
     }
 
@@ -114,27 +170,21 @@ public struct DecisionRequestReader {
         var pod: String?
         var ip: IPAddress?
         var labels: [String: String]?
-        let ok = object { reader, key in
+        let ok = object(Key.endpoint) { reader, key in
             switch key {
-            case "namespace":
+            case .namespace:
                 namespace = reader.string()
                 return namespace != nil
-            case "pod":
+            case .pod:
                 pod = reader.string()
                 return pod != nil
-            case "ip":
+            case .ip:
                 guard let text = reader.string(), let address = IPAddress(text) else { return false }
                 ip = address
                 return true
-            case "labels":
-                var map: [String: String] = [:]
-                let parsed = reader.object { inner, label in
-                    guard let value = inner.string() else { return false }
-                    map[label] = value
-                    return true
-                }
-                labels = map
-                return parsed
+            case .labels:
+                labels = reader.labelMap()
+                return labels != nil
             default: return false
             }
         }
@@ -152,20 +202,20 @@ public struct DecisionRequestReader {
         var destination: Endpoint?
         var port: Int?
         var proto = TransportProtocol.tcp
-        let ok = object { reader, key in
+        let ok = object(Key.request) { reader, key in
             switch key {
-            case "source":
+            case .source:
                 source = reader.endpoint()
                 return source != nil
-            case "destination":
+            case .destination:
                 destination = reader.endpoint()
                 return destination != nil
-            case "port":
+            case .port:
                 if reader.isNull() { return true }
                 guard let number = reader.integer(), PortNumber.isValid(number) else { return false }
                 port = number
                 return true
-            case "protocol":
+            case .protocol:
                 guard let name = reader.string(), let parsed = TransportProtocol(name: name) else { return false }
                 proto = parsed
                 return true

@@ -26,27 +26,14 @@ extension Router {
         }
 
         // One compiled set for the whole batch: every answer is on the same revision.
-        let compiled = service.current
-        var out: [UInt8] = []
-        out.reserveCapacity(64 + questions.count * 200)
-        out.append(contentsOf: #"{"results":["#.utf8)
-        var allowed = 0
-        for (position, question) in questions.enumerated() {
-            do {
-                if position > 0 { out.append(UInt8(ascii: ",")) }
-                let decision = try compiled.decide(question)
-                if decision.allowed { allowed += 1 }
-                options.decisionRecorder?.record(DecisionAudit.line(question, decision, requestID: requestID))
-                DecisionWriter.write(decision, into: &out)
-            } catch {
-                throw BatchItemError(position: position, error: error)
-            }
-        }
+        let recorder = options.decisionRecorder
+        let (body, allowed) = try BatchAnswer.answer(
+            questions, on: service.current, jobs: .cores,
+            record: recorder.map { recorder in
+                { question, decision in recorder.record(DecisionAudit.line(question, decision, requestID: requestID)) }
+            })
         options.metrics.recordDecisions(allowed: allowed, denied: questions.count - allowed)
-        out.append(contentsOf: #"],"revision":"#.utf8)
-        out.append(contentsOf: String(compiled.revision).utf8)
-        out.append(UInt8(ascii: "}"))
-        return HTTPResponse(status: 200, contentType: "application/json", body: out)
+        return HTTPResponse(status: 200, contentType: "application/json", body: body)
     }
 
     func evaluateSelector(_ request: HTTPRequest) throws -> HTTPResponse {
@@ -130,10 +117,4 @@ extension Router {
             source: try DecisionCodec.side(shorthand: from, field: "from"),
             destination: try DecisionCodec.side(shorthand: to, field: "to"), port: port, protocol: proto)
     }
-}
-
-/// An item of a decision batch that could not be decided, and its position in `items`.
-struct BatchItemError: Error {
-    let position: Int
-    let error: DecisionError
 }

@@ -27,7 +27,7 @@ public final class PolicyService: Sendable {
         }
         let snapshot = PolicySnapshot(revision: revision, models: models)
         writer = Mutex(snapshot)
-        compiled = Mutex(CompiledPolicySet(snapshot))
+        compiled = Mutex(CompiledPolicySet(snapshot, jobs: .cores))
     }
 
     /// The compiled set decisions are made on.
@@ -71,7 +71,7 @@ public final class PolicyService: Sendable {
     /// Builds the next compiled set from the current one and the committed changes, then swaps it in.
     private func publish(_ snapshot: PolicySnapshot, changes: [SnapshotChange]) {
         let started = ContinuousClock.now
-        let set = current.applying(changes, revision: snapshot.revision, snapshot: snapshot)
+        let set = current.applying(changes, revision: snapshot.revision, snapshot: snapshot, jobs: .cores)
         let elapsed = ContinuousClock.now - started
         compiled.withLock { $0 = set }
         compileStats.withLock {

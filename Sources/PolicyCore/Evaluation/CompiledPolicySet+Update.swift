@@ -7,10 +7,14 @@ extension CompiledPolicySet {
     }
 
     /// The set after `changes`, at `revision`, sharing everything the changes do not touch.
-    /// - Parameter snapshot: the snapshot with the changes already applied (used for large batches).
-    public func applying(_ changes: [Change], revision: Int64, snapshot: PolicySnapshot) -> CompiledPolicySet {
+    /// - Parameters:
+    ///   - snapshot: the snapshot with the changes already applied (used for large batches).
+    ///   - jobs: the threads a full compile may use (see ``init(_:jobs:)``).
+    public func applying(
+        _ changes: [Change], revision: Int64, snapshot: PolicySnapshot, jobs: JobRunner = .sequential
+    ) -> CompiledPolicySet {
         // A large batch (an import) is cheaper to compile afresh than to patch pod by pod.
-        if changes.count > max(1000, pods.count / 10) { return CompiledPolicySet(snapshot) }
+        if changes.count > max(1000, pods.count / 10) { return CompiledPolicySet(snapshot, jobs: jobs) }
         var next = CompiledPolicySet(copying: self, revision: revision)
         for change in changes {
             switch change {

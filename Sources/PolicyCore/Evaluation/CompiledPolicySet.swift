@@ -28,7 +28,9 @@ public struct CompiledPolicySet: Sendable {
     var podOwners: ShardedMap<ObjectKey, [ObjectKey]>
 
     /// Compiles a snapshot from scratch.
-    public init(_ snapshot: PolicySnapshot) {
+    /// - Parameter jobs: runs the independent parts (each pod's facts and applicable policies, rule
+    ///   tables) across threads; the result does not depend on it (ids are interned beforehand, in order).
+    public init(_ snapshot: PolicySnapshot, jobs: JobRunner = .sequential) {
         revision = snapshot.revision
         namespaces = snapshot.namespaces
         inheritedLabels = snapshot.namespaces.mapValues {
@@ -48,41 +50,100 @@ public struct CompiledPolicySet: Sendable {
         podOwners = ShardedMap()
         for (key, workload) in snapshot.workloads { insertWorkload(key, workload) }
         for (key, service) in snapshot.services { services[key] = service }
-        var shared: [String: [CompiledPolicy]] = [:]
-        let tables = RuleTable.Cache()
-        for (key, pod) in snapshot.pods {
-            if shared[pod.namespace] == nil {
-                shared[pod.namespace] = policies.namespaceCandidates(
-                    namespace: pod.namespace,
-                    inherited: inheritedLabels[pod.namespace]
-                        ?? PodFacts.inheritedLabels(
-                            namespace: pod.namespace, namespaceLabels: [Namespace.nameLabel: pod.namespace]))
-            }
-            insertPod(key, pod, shared: shared[pod.namespace], tables: tables)
-        }
+        compilePods(snapshot.pods, jobs: jobs)
     }
 
-    /// The number of pods and policies compiled, for metrics and benchmarks.
-    public var podCount: Int { pods.count }
-    public var policyCount: Int { policies.count }
+    /// What one pod needs from its namespace, computed once per namespace.
+    private struct NamespaceContext {
+        let labels: [String: String]
+        let inherited: [String: String]
+        let candidates: [CompiledPolicy]
+    }
 
-    private mutating func facts(of pod: Pod) -> PodFacts {
-        PodFacts(
-            namespace: pod.namespace, labels: pod.labels,
-            namespaceLabels: namespaces[pod.namespace]?.labels ?? [Namespace.nameLabel: pod.namespace],
-            ips: pod.ips, namedPorts: pod.namedPorts, inherited: inheritedLabels[pod.namespace], interner: &labels)
+    /// Compiles every pod of a full compile. Three steps: intern every label of every pod, on this
+    /// thread and in snapshot order (ids are the same however many threads run the next step); per
+    /// pod and in parallel, its facts and applicable policies; then, in order, the shared rule
+    /// tables (each distinct one built in parallel) and the maps.
+    private mutating func compilePods(_ snapshotPods: [ObjectKey: Pod], jobs: JobRunner) {
+        let entries = Array(snapshotPods)
+        var contexts: [String: NamespaceContext] = [:]
+        for (_, pod) in entries {
+            if contexts[pod.namespace] == nil {
+                let namespaceLabels = namespaces[pod.namespace]?.labels ?? [Namespace.nameLabel: pod.namespace]
+                let inherited =
+                    inheritedLabels[pod.namespace]
+                    ?? PodFacts.inheritedLabels(namespace: pod.namespace, namespaceLabels: namespaceLabels)
+                PodFacts.intern(namespace: pod.namespace, namespaceLabels: namespaceLabels, inherited: inherited, into: &labels)
+                contexts[pod.namespace] = NamespaceContext(
+                    labels: namespaceLabels, inherited: inherited,
+                    candidates: policies.namespaceCandidates(namespace: pod.namespace, inherited: inherited))
+            }
+            for (key, value) in pod.labels {
+                _ = labels.intern(key)
+                _ = labels.intern(value)
+            }
+        }
+
+        // Per pod, independent: facts (ids looked up, all present now) and applicable policies.
+        typealias Compiled = (facts: PodFacts, ingress: [CompiledPolicy], egress: [CompiledPolicy])
+        var compiled = [Compiled?](repeating: nil, count: entries.count)
+        let interner = labels
+        let index = policies
+        compiled.withUnsafeMutableBufferPointer { results in
+            jobs.forEachRange(entries.count, minimum: 256) { range in
+                for position in range {
+                    let pod = entries[position].value
+                    guard let context = contexts[pod.namespace] else { continue }
+                    let facts = PodFacts(
+                        namespace: pod.namespace, labels: pod.labels, namespaceLabels: context.labels, ips: pod.ips,
+                        namedPorts: pod.namedPorts, inherited: context.inherited, interned: interner)
+                    let (ingress, egress) = index.applicable(to: facts, shared: context.candidates)
+                    results[position] = (facts, ingress, egress)
+                }
+            }
+        }
+
+        // Shared tables: the distinct applicable lists, in first-seen order, each table built once.
+        let tables = RuleTable.Cache()
+        var ingressTables: [Int] = []
+        var egressTables: [Int] = []
+        ingressTables.reserveCapacity(entries.count)
+        egressTables.reserveCapacity(entries.count)
+        for item in compiled {
+            guard let item else { continue }
+            ingressTables.append(tables.slot(item.ingress, egress: false))
+            egressTables.append(tables.slot(item.egress, egress: true))
+        }
+        let made = tables.makeTables(jobs: jobs)
+
+        var next = 0
+        for (position, item) in compiled.enumerated() {
+            guard let item else { continue }
+            let (key, pod) = entries[position]
+            let compiledPod = CompiledPod(
+                key: key, facts: item.facts, ingress: made[ingressTables[next]], egress: made[egressTables[next]])
+            next += 1
+            file(compiledPod, pod)
+        }
     }
 
     /// Compiles one pod (replacing any pod stored under its key) and files it by address and namespace.
     /// - Parameter tables: shares rule tables with other pods compiled in the same batch.
-    mutating func insertPod(
-        _ key: ObjectKey, _ pod: Pod, shared: [CompiledPolicy]? = nil, tables: RuleTable.Cache = RuleTable.Cache()
-    ) {
+    mutating func insertPod(_ key: ObjectKey, _ pod: Pod, tables: RuleTable.Cache = RuleTable.Cache()) {
         if pods[key] != nil { removePod(key) }
         let facts = facts(of: pod)
-        let (ingress, egress) = policies.applicable(to: facts, shared: shared)
-        pods[key] = CompiledPod(
-            key: key, facts: facts, ingress: tables.table(ingress, egress: false), egress: tables.table(egress, egress: true))
+        let (ingress, egress) = policies.applicable(to: facts)
+        file(
+            CompiledPod(
+                key: key, facts: facts, ingress: tables.table(ingress, egress: false),
+                egress: tables.table(egress, egress: true)),
+            pod)
+    }
+
+    /// Stores a compiled pod and files it by address, namespace and owner (no pod is stored under its key).
+    private mutating func file(_ compiled: CompiledPod, _ pod: Pod) {
+        let key = compiled.key
+        pods[key] = compiled
         for ip in pod.ips {
             var owners = podsByAddress[ip] ?? []
             owners.insert(key, at: owners.firstIndex { key < $0 } ?? owners.count)
@@ -98,6 +159,17 @@ public struct CompiledPolicySet: Sendable {
                 podsByOwner[owner] = owned
             }
         }
+    }
+
+    /// The number of pods and policies compiled, for metrics and benchmarks.
+    public var podCount: Int { pods.count }
+    public var policyCount: Int { policies.count }
+
+    private mutating func facts(of pod: Pod) -> PodFacts {
+        PodFacts(
+            namespace: pod.namespace, labels: pod.labels,
+            namespaceLabels: namespaces[pod.namespace]?.labels ?? [Namespace.nameLabel: pod.namespace],
+            ips: pod.ips, namedPorts: pod.namedPorts, inherited: inheritedLabels[pod.namespace], interner: &labels)
     }
 
     /// The workloads that own a pod directly, and the Deployment behind a ReplicaSet that is not

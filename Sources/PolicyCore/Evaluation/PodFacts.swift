@@ -44,6 +44,35 @@ final class PodFacts: Sendable {
         ) { interner.lookupWords($0) }
     }
 
+    /// A stored pod during a full compile, after ``intern(namespace:namespaceLabels:inherited:into:)``
+    /// and its own labels were interned: ids are only looked up, so many pods can be built at once.
+    convenience init(
+        namespace: String, labels: [String: String], namespaceLabels: [String: String], ips: [IPAddress],
+        namedPorts: [Pod.NamedPort], inherited: [String: String], interned interner: LabelInterner
+    ) {
+        self.init(
+            namespace: namespace, labels: labels, namespaceLabels: namespaceLabels, ips: ips, namedPorts: namedPorts,
+            inherited: inherited, namespaceID: interner.lookup(namespace) ?? LabelInterner.unknown
+        ) { interner.lookupWords($0) }
+    }
+
+    /// Interns every string a pod of this namespace has besides its own labels: the namespace name,
+    /// its labels, the inherited `pcns.*` labels and Calico's own keys.
+    static func intern(
+        namespace: String, namespaceLabels: [String: String], inherited: [String: String], into interner: inout LabelInterner
+    ) {
+        _ = interner.intern(namespace)
+        for (key, value) in namespaceLabels {
+            _ = interner.intern(key)
+            _ = interner.intern(value)
+        }
+        for (key, value) in inherited {
+            _ = interner.intern(key)
+            _ = interner.intern(value)
+        }
+        for key in ["projectcalico.org/namespace", "projectcalico.org/orchestrator", "k8s"] { _ = interner.intern(key) }
+    }
+
     private init(
         namespace: String, labels: [String: String], namespaceLabels: [String: String], ips: [IPAddress],
         namedPorts: [Pod.NamedPort], inherited: [String: String]?, namespaceID: UInt32,

@@ -36,6 +36,37 @@ final class RuleTable: Sendable {
             if isEgress { egress[key] = made } else { ingress[key] = made }
             return made
         }
+
+        /// For a full compile: lists first, tables later (``makeTables(jobs:)``), so the distinct
+        /// tables can be built in parallel. Slots are numbered in the order lists are first seen.
+        private var slots: [SlotKey: Int] = [:]
+        private var pending: [(policies: [CompiledPolicy], egress: Bool)] = []
+
+        private struct SlotKey: Hashable {
+            let egress: Bool
+            let policies: [ObjectIdentifier]
+        }
+
+        /// The slot of this list's table in ``makeTables(jobs:)``: the same for the same list.
+        func slot(_ policies: [CompiledPolicy], egress isEgress: Bool) -> Int {
+            let key = SlotKey(egress: isEgress, policies: policies.map(ObjectIdentifier.init))
+            if let found = slots[key] { return found }
+            pending.append((policies, isEgress))
+            slots[key] = pending.count - 1
+            return pending.count - 1
+        }
+
+        /// One table per slot, by slot number; the tables are independent, so `jobs` builds them at once.
+        func makeTables(jobs: JobRunner) -> [RuleTable] {
+            let lists = pending
+            var made = [RuleTable?](repeating: nil, count: lists.count)
+            made.withUnsafeMutableBufferPointer { out in
+                jobs.forEachRange(lists.count, minimum: 8) { range in
+                    for slot in range { out[slot] = RuleTable.make(lists[slot].policies, egress: lists[slot].egress) }
+                }
+            }
+            return made.map { $0 ?? RuleTable.empty }
+        }
     }
 }
 
