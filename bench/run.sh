@@ -29,7 +29,7 @@ lock=()
 need=()
 if [ "$MODE" = all ]; then
     for tool in wrk gcc curl pkg-config; do command -v $tool >/dev/null || need+=($tool); done
-    dpkg -s libmicrohttpd-dev libsqlite3-dev >/dev/null 2>&1 || need+=(libmicrohttpd-dev libsqlite3-dev)
+    dpkg -s libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev >/dev/null 2>&1 || need+=(libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev)
 fi
 if [ ${#need[@]} -gt 0 ]; then
     echo "installing ${need[*]}" >&2
