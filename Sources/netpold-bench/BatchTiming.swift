@@ -1,9 +1,7 @@
 import ArgumentParser
-import Logging
 import MicroHTTP
 import PolicyAPI
 import PolicyCore
-import PolicyStore
 
 extension Bench {
     /// `Router.handle` for `/v1/decide/batch`, with no socket: the Swift cost of a batch of decisions.
@@ -21,13 +19,7 @@ extension Bench {
 
         func run() throws {
             let cluster = size.cluster
-            let repository = try PolicyRepository(path: ":memory:", migrations: try Migration.load(from: "migrations"))
-            let service = try PolicyService(repository: repository)
-            let objects = try cluster.documents().map { try ObjectDecoder.decode($0) }
-            _ = try service.importBundle(objects, mode: .replace, dryRun: false)
-            var quiet = Logger(label: "bench")
-            quiet.logLevel = .warning
-            let router = Router(service: service, version: "bench", logger: quiet)
+            let router = try cluster.loadedRouter()
             let body = Array(("{\"items\":[" + cluster.requestLines(count: items).joined(separator: ",") + "]}").utf8)
             let request = HTTPRequest(
                 method: "POST", path: "/v1/decide/batch",

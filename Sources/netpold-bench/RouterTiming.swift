@@ -1,9 +1,7 @@
 import ArgumentParser
-import Logging
 import MicroHTTP
 import PolicyAPI
 import PolicyCore
-import PolicyStore
 
 extension Bench {
     /// `Router.handle` for decision requests, with no socket: the Swift cost of one HTTP decision.
@@ -18,13 +16,7 @@ extension Bench {
 
         func run() throws {
             let cluster = size.cluster
-            let repository = try PolicyRepository(path: ":memory:", migrations: try Migration.load(from: "migrations"))
-            let service = try PolicyService(repository: repository)
-            let objects = try cluster.documents().map { try ObjectDecoder.decode($0) }
-            _ = try service.importBundle(objects, mode: .replace, dryRun: false)
-            var quiet = Logger(label: "bench")
-            quiet.logLevel = .warning
-            let router = Router(service: service, version: "bench", logger: quiet)
+            let router = try cluster.loadedRouter()
             let bodies = cluster.requestLines(count: 1000).map { Array($0.utf8) }
             let clock = ContinuousClock()
             var samples: [Double] = []

@@ -15,7 +15,9 @@ extension CompiledPolicySet {
     ) -> CompiledPolicySet {
         // A large batch (an import) is cheaper to compile afresh than to patch pod by pod.
         if changes.count > max(1000, pods.count / 10) { return CompiledPolicySet(snapshot, jobs: jobs) }
-        var next = CompiledPolicySet(copying: self, revision: revision)
+        // A value copy shares every persistent member; the changes below copy only what they touch.
+        var next = self
+        next.revision = revision
         for change in changes {
             switch change {
             case .upsert(.pod(let pod)):
@@ -65,22 +67,6 @@ extension CompiledPolicySet {
             }
         }
         return next
-    }
-
-    private init(copying other: CompiledPolicySet, revision: Int64) {
-        self.revision = revision
-        namespaces = other.namespaces
-        pods = other.pods
-        podsByAddress = other.podsByAddress
-        podsByNamespace = other.podsByNamespace
-        policies = other.policies
-        inheritedLabels = other.inheritedLabels
-        labels = other.labels
-        workloads = other.workloads
-        workloadsByNamespace = other.workloadsByNamespace
-        services = other.services
-        podsByOwner = other.podsByOwner
-        podOwners = other.podOwners
     }
 
     /// Replaces one policy (nil: none) on every pod in its scope.

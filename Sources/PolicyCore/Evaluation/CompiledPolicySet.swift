@@ -8,7 +8,7 @@
 ///
 /// This file compiles; `CompiledPolicySet+Update.swift` applies writes and `CompiledPolicySet+Decide.swift` answers.
 public struct CompiledPolicySet: Sendable {
-    public let revision: Int64
+    public internal(set) var revision: Int64
     var namespaces: [String: Namespace]
     var pods: ShardedMap<ObjectKey, CompiledPod>
     /// Owners of each address, sorted, so the same pod wins every time two pods claim one address.

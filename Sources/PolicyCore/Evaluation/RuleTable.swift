@@ -100,18 +100,8 @@ extension RuleTable {
         if !rule.isCalico {
             guard kubernetesMatchesPeer(rule, flow.peer) else { return .empty }
             if rule.ports.isEmpty { return .all }
-            var ranges: [ClosedRange<Int>] = []
-            for position in rule.ports.range {
-                let entry = code.ports[position]
-                guard entry.protocol == flow.protocol else { continue }
-                switch entry.kind {
-                case .any: return .all
-                case .range: ranges.append(Int(entry.low)...Int(entry.high))
-                case .named:
-                    for number in flow.destinationPorts(named: code.strings[Int(entry.name)]) { ranges.append(number...number) }
-                }
-            }
-            return PortSet(ranges: ranges)
+            // Kubernetes port entries carry their own protocol; Calico's are matched under the rule's.
+            return resolve(rule.ports, flow, onlyProtocol: flow.protocol)
         }
         guard calicoHeaderMatches(rule, flow),
             entityMatches(code.entities[Int(rule.source)], flow.source),
@@ -187,10 +177,11 @@ extension RuleTable {
         }
     }
 
-    private func resolve(_ span: Span32, _ flow: borrowing Flow) -> PortSet {
+    private func resolve(_ span: Span32, _ flow: borrowing Flow, onlyProtocol: TransportProtocol? = nil) -> PortSet {
         var ranges: [ClosedRange<Int>] = []
         for position in span.range {
             let entry = code.ports[position]
+            if let onlyProtocol, entry.protocol != onlyProtocol { continue }
             switch entry.kind {
             case .any: return .all
             case .range: ranges.append(Int(entry.low)...Int(entry.high))
