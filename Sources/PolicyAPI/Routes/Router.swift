@@ -14,11 +14,15 @@ public struct RouterOptions: Sendable {
     public var accessControl = AccessControl()
     /// Bounds the imports, exports and very large requests that run at once.
     public var heavyWork = HeavyWorkGate()
+    /// The most entries a connectivity answer may list (`--max-connections`).
+    public var maxConnections = 1_000_000
 
     public init(
         metrics: Metrics = Metrics(), decisionRecorder: (any DecisionRecorder)? = nil, openAPI: String? = nil,
-        accessControl: AccessControl = AccessControl(), heavyWork: HeavyWorkGate = HeavyWorkGate()
+        accessControl: AccessControl = AccessControl(), heavyWork: HeavyWorkGate = HeavyWorkGate(),
+        maxConnections: Int = 1_000_000
     ) {
+        self.maxConnections = maxConnections
         self.metrics = metrics
         self.decisionRecorder = decisionRecorder
         self.openAPI = openAPI
@@ -81,7 +85,9 @@ public struct Router: Sendable {
         case "POST":
             return request.path == "/v1/decide" || request.path == "/v1/decide/batch" ? .inline : .background
         case "GET", "HEAD":
-            if request.path == "/v1/export" { return .background }
+            if request.path == "/v1/export" || request.path == "/v1/connectivity" || request.path == "/v1/reachability" {
+                return .background
+            }
             // Only resource URLs (`/api/...`, `/apis/...`) list collections: the rest need no split.
             guard mayNameResource(request.path) else { return .inline }
             let segments = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
@@ -121,6 +127,8 @@ public struct Router: Sendable {
             case (3, "decide") where segments[2] == "batch": return "/v1/decide/batch"
             case (2, "import"): return "/v1/import"
             case (2, "export"): return "/v1/export"
+            case (2, "reachability"): return "/v1/reachability"
+            case (2, "connectivity"): return "/v1/connectivity"
             case (3, "selectors") where segments[2] == "evaluate": return "/v1/selectors/evaluate"
             default: return "other"
             }
@@ -177,6 +185,12 @@ public struct Router: Sendable {
         case .evaluateSelector:
             try allow(request, "POST")
             return try evaluateSelector(request)
+        case .reachability:
+            try allow(request, "GET", "POST")
+            return try reachability(request)
+        case .connectivity:
+            try allow(request, "GET")
+            return try connectivity(request)
         }
     }
 

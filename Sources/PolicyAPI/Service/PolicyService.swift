@@ -11,6 +11,8 @@ public final class PolicyService: Sendable {
     public let repository: PolicyRepository
     private let writer: Mutex<PolicySnapshot>
     private let compiled: Mutex<CompiledPolicySet>
+    /// The connectivity index of the latest compiled set a set answer asked about.
+    private let connectivityIndex = Mutex<ConnectivityIndex?>(nil)
     private let compileStats = Mutex<(count: Int, lastSeconds: Double, totalSeconds: Double)>((1, 0, 0))
 
     /// Loads every stored object and compiles the evaluator.
@@ -32,6 +34,18 @@ public final class PolicyService: Sendable {
 
     /// The compiled set decisions are made on.
     public var current: CompiledPolicySet { compiled.withLock { $0 } }
+
+    /// The compiled set and its connectivity index, both of one revision. The index is built on the
+    /// first set answer after a write, under a lock, so concurrent first requests build it once.
+    public func connectivity() -> (set: CompiledPolicySet, index: ConnectivityIndex) {
+        let set = current
+        return connectivityIndex.withLock { cached in
+            if let cached, cached.revision == set.revision { return (set, cached) }
+            let built = ConnectivityIndex(set)
+            cached = built
+            return (set, built)
+        }
+    }
 
     /// How many times the evaluator was built since start, and how long that took.
     public var compileStatistics: (count: Int, lastSeconds: Double, totalSeconds: Double) { compileStats.withLock { $0 } }

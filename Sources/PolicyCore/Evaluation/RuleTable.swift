@@ -5,12 +5,15 @@ final class RuleTable: Sendable {
     /// Applicable policies, in evaluation order: explanations and the `policies` list of answers.
     let policies: [CompiledPolicy]
     let code: RuleCode
+    /// True when a rule names a port: its answer then depends on the destination's named ports.
+    let usesNamedPorts: Bool
 
     static let empty = RuleTable(policies: [], code: RuleCode())
 
     private init(policies: [CompiledPolicy], code: RuleCode) {
         self.policies = policies
         self.code = code
+        usesNamedPorts = code.ports.contains { $0.kind == .named }
     }
 
     /// The table of these policies (already in evaluation order) for one direction.
@@ -90,6 +93,17 @@ extension RuleTable {
             if !covered { return false }
         }
         for position in rule.notPorts.range where covers(code.ports[position], port, flow) { return false }
+        return entityMatches(code.entities[Int(rule.source)], flow.source)
+            && entityMatches(code.entities[Int(rule.destination)], flow.destination)
+    }
+
+    /// True when rule `index` matches the flow on everything but protocol and port: its peer (or
+    /// Calico source and destination entities) and the connection's IP version. A rule whose criteria
+    /// hold decides the same ports for every flow with the same protocol and destination named ports.
+    func criteriaMatch(_ index: Int, _ flow: borrowing Flow) -> Bool {
+        let rule = code.rules[index]
+        if !rule.isCalico { return kubernetesMatchesPeer(rule, flow.peer) }
+        if rule.ipVersion != 0, let family = Self.connectionFamily(flow), (rule.ipVersion == 4) != family { return false }
         return entityMatches(code.entities[Int(rule.source)], flow.source)
             && entityMatches(code.entities[Int(rule.destination)], flow.destination)
     }

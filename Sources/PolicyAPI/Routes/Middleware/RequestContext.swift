@@ -36,6 +36,7 @@ struct RequestContext {
 enum FixedRoute: Int, CaseIterable {
     case healthz, readyz, version, metrics, openAPI
     case importBundle, exportBundle, decide, decideBatch, evaluateSelector
+    case reachability, connectivity
 
     /// The path as clients write it, which is also its metric label.
     var path: String {
@@ -50,6 +51,8 @@ enum FixedRoute: Int, CaseIterable {
         case .decide: return "/v1/decide"
         case .decideBatch: return "/v1/decide/batch"
         case .evaluateSelector: return "/v1/selectors/evaluate"
+        case .reachability: return "/v1/reachability"
+        case .connectivity: return "/v1/connectivity"
         }
     }
 
@@ -74,6 +77,8 @@ enum FixedRoute: Int, CaseIterable {
         case "/v1/export": self = .exportBundle
         case "/openapi.yaml": self = .openAPI
         case "/v1/selectors/evaluate": self = .evaluateSelector
+        case "/v1/reachability": self = .reachability
+        case "/v1/connectivity": self = .connectivity
         default: return nil
         }
     }
@@ -95,6 +100,8 @@ enum FixedRoute: Int, CaseIterable {
             case "import": self = .importBundle
             case "export": self = .exportBundle
             case "decide": self = .decide
+            case "reachability": self = .reachability
+            case "connectivity": self = .connectivity
             default: return nil
             }
         case 3 where segments[0] == "v1":

@@ -1,0 +1,447 @@
+/// Every allowed connection in a scope, grouped by pod, workload or namespace: computed over pod
+/// classes (see ``ConnectivityIndex``), so its cost grows with the shapes of pods, not their pairs.
+extension CompiledPolicySet {
+    /// The answer to a connectivity question, produced in pieces as it is read.
+    /// - Parameter limit: the most entries an answer may list; above it the question must be narrowed.
+    /// - Throws: ``DecisionError`` for an unknown namespace, a bad port, or an answer over `limit`.
+    public func connectivity(
+        _ query: ConnectivityQuery, index: ConnectivityIndex, limit: Int, jobs: JobRunner = .sequential
+    ) throws(DecisionError) -> ConnectivityAnswer {
+        if let port = query.port, !PortNumber.isValid(port) {
+            throw DecisionError(kind: .invalid, field: "port", message: PortNumber.outOfRangeMessage(String(port)))
+        }
+        var scope: Set<String>?
+        if let names = query.namespaces {
+            for name in names where namespaces[name] == nil {
+                throw DecisionError(
+                    kind: .namespaceNotFound, field: "namespace", message: "namespaces \"\(name)\" not found")
+            }
+            scope = Set(names)
+        }
+        let pairs = ClassPairs(set: self, index: index, query: query, scope: scope, jobs: jobs)
+        let producer: () -> [ConnectivityEntry]?
+        switch query.groupBy {
+        case .pod: producer = try pairs.podEntries(limit: limit)
+        case .workload: producer = try pairs.workloadEntries(limit: limit)
+        case .namespace: producer = try pairs.namespaceEntries(limit: limit)
+        }
+        return ConnectivityAnswer(revision: revision, groupBy: query.groupBy, producer: producer)
+    }
+}
+
+/// A connectivity answer read in pieces: each ``next()`` returns the next entries (for one source,
+/// usually), nil after the last. One reader at a time: the producer keeps its place between calls.
+public final class ConnectivityAnswer: @unchecked Sendable {
+    public let revision: Int64
+    public let groupBy: ConnectivityQuery.Grouping
+    private var producer: () -> [ConnectivityEntry]?
+
+    init(revision: Int64, groupBy: ConnectivityQuery.Grouping, producer: @escaping () -> [ConnectivityEntry]?) {
+        self.revision = revision
+        self.groupBy = groupBy
+        self.producer = producer
+    }
+
+    public func next() -> [ConnectivityEntry]? { producer() }
+
+    /// Every entry at once, for callers that need the whole list (tests, small answers).
+    public func all() -> [ConnectivityEntry] {
+        var result: [ConnectivityEntry] = []
+        while let piece = next() { result.append(contentsOf: piece) }
+        return result
+    }
+}
+
+/// The answers between classes a question needs, and the three groupings built on them.
+struct ClassPairs {
+    let set: CompiledPolicySet
+    let index: ConnectivityIndex
+    let query: ConnectivityQuery
+    /// Namespaces in scope; nil: all.
+    let scope: Set<String>?
+    let jobs: JobRunner
+
+    func inScope(_ namespace: String) -> Bool { scope?.contains(namespace) ?? true }
+
+    private func narrowed(_ ports: ProtocolPorts) -> ProtocolPorts {
+        ports.restricted(port: query.port, protocol: query.protocol)
+    }
+
+    /// For each source class, the ports towards each destination class (as ids into `table`), in parallel.
+    func rows(_ sources: [Int], _ destinations: [Int]) -> (rows: [[Int32]], table: [ProtocolPorts]) {
+        var rows = [[Int32]](repeating: [], count: sources.count)
+        var tables = [PortsTable?](repeating: nil, count: sources.count)
+        rows.withUnsafeMutableBufferPointer { out in
+            tables.withUnsafeMutableBufferPointer { tableOut in
+                jobs.forEachRange(sources.count, minimum: 4) { range in
+                    let memo = SideMemo()
+                    let table = PortsTable()
+                    for position in range {
+                        let source = index.classes[sources[position]].party
+                        var row = [Int32](repeating: 0, count: destinations.count)
+                        for (column, destination) in destinations.enumerated() {
+                            row[column] = table.id(narrowed(memo.pair(set, from: source, to: index.classes[destination].party)))
+                        }
+                        out[position] = row
+                        tableOut[position] = table
+                    }
+                }
+            }
+        }
+        // One table for all: the jobs' tables merged, their ids renumbered.
+        let merged = PortsTable()
+        var remaps: [ObjectIdentifier: [Int32]] = [:]
+        for (position, table) in tables.enumerated() {
+            guard let table else { continue }
+            let key = ObjectIdentifier(table)
+            if remaps[key] == nil { remaps[key] = table.values.map(merged.id) }
+            let remap = remaps[key]!
+            rows[position] = rows[position].map { remap[Int($0)] }
+        }
+        return (rows, merged.values)
+    }
+
+    /// The ports between one party and every address piece, merged into CIDRs.
+    func addressEntries(_ party: Party, outbound: Bool, memo: SideMemo) -> [(cidr: CIDR, ports: ProtocolPorts)] {
+        let answers = index.atoms.map { atom in
+            narrowed(outbound ? memo.pair(set, from: party, to: atom.party) : memo.pair(set, from: atom.party, to: party))
+        }
+        return AddressMerge.cidrs(index.atoms.map(\.range), answers)
+    }
+
+    private func tooLarge(_ count: Int, _ limit: Int) -> DecisionError {
+        DecisionError(
+            kind: .invalid, field: "groupBy",
+            message:
+                "the answer lists more than \(limit) connections (--max-connections): narrow it with namespace=, "
+                + "or group with groupBy=workload or groupBy=namespace")
+    }
+
+    // MARK: Pods
+
+    func podEntries(limit: Int) throws(DecisionError) -> () -> [ConnectivityEntry]? {
+        let classCount = index.classes.count
+        let scopedClasses = (0..<classCount).filter { inScope(index.classes[$0].namespace) }
+        let scopedPods = scopedClasses.reduce(0) { $0 + index.classes[$1].members.count }
+        let allPods = index.classOfPod.count
+        let bound = scopedPods * allPods * 2 + (query.externals ? scopedPods * index.atoms.count * 64 : 0)
+        if bound > limit {
+            let count = countPodEntries(scopedClasses, stopAbove: limit)
+            if count > limit { throw tooLarge(count, limit) }
+        }
+
+        var namespaces = index.namespaces[...]
+        var pending: [ConnectivityEntry] = []
+        var podQueue: [ObjectKey] = []
+        var rowOf: [Int32: Int] = [:]
+        var rows: [[Int32]] = []
+        var table: [ProtocolPorts] = []
+        var columns: [Int32] = []
+        var addressPhase = query.externals ? index.namespaces.filter(inScope)[...] : []
+        let memo = SideMemo()
+        let all = Array(0..<classCount)
+        var allColumns = [Int32](repeating: -1, count: classCount)
+        for (column, item) in all.enumerated() { allColumns[item] = Int32(column) }
+        var scopedColumns = [Int32](repeating: -1, count: classCount)
+        for (column, item) in scopedClasses.enumerated() { scopedColumns[item] = Int32(column) }
+
+        return {
+            while true {
+                if let key = podQueue.popLast() {
+                    let source = index.classOfPod[key]!
+                    let row = rows[rowOf[source]!]
+                    let sourceName = "\(key.namespace)/\(key.name)"
+                    let wide = inScope(key.namespace)
+                    pending.removeAll(keepingCapacity: true)
+                    for namespace in index.namespaces where wide || inScope(namespace) {
+                        for other in index.podsByNamespace[namespace] ?? [] where other != key {
+                            let column = columns[Int(index.classOfPod[other]!)]
+                            let id = row[Int(column)]
+                            if id != 0 {
+                                pending.append(
+                                    ConnectivityEntry(from: sourceName, to: "\(other.namespace)/\(other.name)", ports: table[Int(id)]))
+                            }
+                        }
+                    }
+                    if wide && query.externals {
+                        for (cidr, ports) in addressEntries(index.classes[Int(source)].party, outbound: true, memo: memo) {
+                            pending.append(ConnectivityEntry(from: sourceName, to: cidr.description, ports: ports))
+                        }
+                    }
+                    if !pending.isEmpty { return pending }
+                    continue
+                }
+                if let namespace = namespaces.popFirst() {
+                    // The next source namespace: its classes' rows, then its pods in name order.
+                    let wide = inScope(namespace)
+                    let destinations = wide ? all : scopedClasses
+                    if destinations.isEmpty { continue }
+                    columns = wide ? allColumns : scopedColumns
+                    let keys = index.podsByNamespace[namespace] ?? []
+                    let sources = Array(Set(keys.map { index.classOfPod[$0]! })).sorted()
+                    (rows, table) = self.rows(sources.map(Int.init), destinations)
+                    rowOf = [:]
+                    for (position, item) in sources.enumerated() { rowOf[item] = position }
+                    podQueue = keys.reversed()
+                    continue
+                }
+                if let namespace = addressPhase.popFirst() {
+                    pending.removeAll(keepingCapacity: true)
+                    for key in index.podsByNamespace[namespace] ?? [] {
+                        let party = index.classes[Int(index.classOfPod[key]!)].party
+                        for (cidr, ports) in addressEntries(party, outbound: false, memo: memo) {
+                            pending.append(ConnectivityEntry(from: cidr.description, to: "\(key.namespace)/\(key.name)", ports: ports))
+                        }
+                    }
+                    if !pending.isEmpty { return pending }
+                    continue
+                }
+                return nil
+            }
+        }
+    }
+
+    /// Pod entries the answer would list, counted over classes; stops early once above `stopAbove`.
+    private func countPodEntries(_ scopedClasses: [Int], stopAbove: Int) -> Int {
+        let classCount = index.classes.count
+        var counts = [Int](repeating: 0, count: classCount)
+        counts.withUnsafeMutableBufferPointer { out in
+            jobs.forEachRange(classCount, minimum: 4) { range in
+                let memo = SideMemo()
+                var total = 0
+                for source in range {
+                    if total > stopAbove { break }
+                    let item = index.classes[source]
+                    let wide = inScope(item.namespace)
+                    var count = 0
+                    for destination in (wide ? Array(0..<classCount) : scopedClasses) {
+                        let other = index.classes[destination]
+                        if narrowed(memo.pair(set, from: item.party, to: other.party)).isEmpty { continue }
+                        count += item.members.count * other.members.count - (source == destination ? item.members.count : 0)
+                    }
+                    if wide && query.externals {
+                        count += item.members.count * addressEntries(item.party, outbound: true, memo: memo).count
+                        count += item.members.count * addressEntries(item.party, outbound: false, memo: memo).count
+                    }
+                    out[source] = count
+                    total += count
+                }
+            }
+        }
+        return counts.reduce(0, +)
+    }
+
+    // MARK: Workloads
+
+    func workloadEntries(limit: Int) throws(DecisionError) -> () -> [ConnectivityEntry]? {
+        // Each workload's pods, by class: a pair of workloads allows what every pair of their pods allows.
+        var membersByName: [String: [Int: Int]] = [:]
+        var namespaceOf: [String: String] = [:]
+        for (position, item) in index.classes.enumerated() {
+            for member in item.members {
+                let name = index.workloadOfPod[member] ?? "\(member.namespace)/\(member.name)[Pod]"
+                membersByName[name, default: [:]][position, default: 0] += 1
+                namespaceOf[name] = item.namespace
+            }
+        }
+        let names = membersByName.keys.sorted()
+        let scoped = names.filter { inScope(namespaceOf[$0]!) }
+        let bound = scoped.count * names.count * 2
+        if bound > limit && names.count > 4096 { throw tooLarge(bound, limit) }
+
+        let classes = Array(0..<index.classes.count)
+        let (rows, table) = self.rows(classes, classes)
+        let groups = names.map { membersByName[$0]! }
+        func between(_ source: Int, _ destination: Int) -> ProtocolPorts {
+            var result = ProtocolPorts.all
+            var any = false
+            for (from, fromCount) in groups[source] {
+                for (to, toCount) in groups[destination] {
+                    if source == destination && from == to && fromCount == 1 && toCount == 1 { continue }
+                    any = true
+                    let id = rows[from][to]
+                    if id == 0 { return .none }
+                    result = result.intersection(table[Int(id)])
+                }
+            }
+            return any ? result : .none
+        }
+
+        // Entries by source workload; counted first when the bound says the answer may be too long.
+        let memo = SideMemo()
+        func outward(_ source: Int) -> [ConnectivityEntry] {
+            let name = names[source]
+            let wide = inScope(namespaceOf[name]!)
+            var entries: [ConnectivityEntry] = []
+            for destination in names.indices where wide || inScope(namespaceOf[names[destination]]!) {
+                let ports = between(source, destination)
+                if !ports.isEmpty { entries.append(ConnectivityEntry(from: name, to: names[destination], ports: ports)) }
+            }
+            if wide && query.externals {
+                for (cidr, ports) in groupAddresses(groups[source], outbound: true, memo: memo) {
+                    entries.append(ConnectivityEntry(from: name, to: cidr.description, ports: ports))
+                }
+            }
+            return entries
+        }
+        func inward(_ destination: Int) -> [ConnectivityEntry] {
+            groupAddresses(groups[destination], outbound: false, memo: memo).map {
+                ConnectivityEntry(from: $0.cidr.description, to: names[destination], ports: $0.ports)
+            }
+        }
+        if bound > limit {
+            var count = 0
+            for source in names.indices {
+                count += outward(source).count
+                if query.externals, inScope(namespaceOf[names[source]]!) { count += inward(source).count }
+                if count > limit { throw tooLarge(count, limit) }
+            }
+        }
+        var next = 0
+        var addressNext = 0
+        return {
+            while next < names.count {
+                let entries = outward(next)
+                next += 1
+                if !entries.isEmpty { return entries }
+            }
+            guard query.externals else { return nil }
+            while addressNext < names.count {
+                let position = addressNext
+                addressNext += 1
+                guard inScope(namespaceOf[names[position]]!) else { continue }
+                let entries = inward(position)
+                if !entries.isEmpty { return entries }
+            }
+            return nil
+        }
+    }
+
+    /// Address ranges every pod of a group can reach (or be reached from), with the common ports.
+    private func groupAddresses(_ group: [Int: Int], outbound: Bool, memo: SideMemo) -> [(cidr: CIDR, ports: ProtocolPorts)] {
+        var answers = [ProtocolPorts](repeating: .all, count: index.atoms.count)
+        for (item, _) in group {
+            let party = index.classes[item].party
+            for (position, atom) in index.atoms.enumerated() where !answers[position].isEmpty {
+                let ports = narrowed(
+                    outbound ? memo.pair(set, from: party, to: atom.party) : memo.pair(set, from: atom.party, to: party))
+                answers[position] = answers[position].intersection(ports)
+            }
+        }
+        return AddressMerge.cidrs(index.atoms.map(\.range), answers)
+    }
+
+    // MARK: Namespaces
+
+    func namespaceEntries(limit: Int) throws(DecisionError) -> () -> [ConnectivityEntry]? {
+        let names = index.namespaces
+        let count = names.count
+        var position: [String: Int] = [:]
+        for (offset, name) in names.enumerated() { position[name] = offset }
+        let classCount = index.classes.count
+        let classNamespace = index.classes.map { position[$0.namespace]! }
+        let sizes = names.map { index.podsByNamespace[$0]?.count ?? 0 }
+
+        // Per source class and in parallel: pod pairs allowed and the union of ports, per destination namespace.
+        typealias Cell = (allowed: Int, ports: ProtocolPorts)
+        var perClass = [[Cell]](repeating: [], count: classCount)
+        perClass.withUnsafeMutableBufferPointer { out in
+            jobs.forEachRange(classCount, minimum: 4) { range in
+                let memo = SideMemo()
+                for source in range {
+                    let item = index.classes[source]
+                    let wide = inScope(item.namespace)
+                    var cells = [Cell](repeating: (0, .none), count: count)
+                    for destination in 0..<classCount {
+                        let other = index.classes[destination]
+                        guard wide || inScope(other.namespace) else { continue }
+                        let ports = narrowed(memo.pair(set, from: item.party, to: other.party))
+                        if ports.isEmpty { continue }
+                        let pairs = item.members.count * other.members.count - (source == destination ? item.members.count : 0)
+                        if pairs == 0 { continue }
+                        let column = classNamespace[destination]
+                        cells[column].allowed += pairs
+                        if !cells[column].ports.isAll && cells[column].ports != ports {
+                            cells[column].ports = cells[column].ports.union(ports)
+                        }
+                    }
+                    out[source] = cells
+                }
+            }
+        }
+        var matrix = [[Cell]](repeating: [Cell](repeating: (0, .none), count: count), count: count)
+        for source in 0..<classCount {
+            let row = classNamespace[source]
+            for (column, cell) in perClass[source].enumerated() where cell.allowed > 0 {
+                matrix[row][column].allowed += cell.allowed
+                matrix[row][column].ports = matrix[row][column].ports.union(cell.ports)
+            }
+        }
+        var entries: [ConnectivityEntry] = []
+        for row in 0..<count {
+            for column in 0..<count where matrix[row][column].allowed > 0 {
+                let total = sizes[row] * sizes[column] - (row == column ? sizes[row] : 0)
+                entries.append(
+                    ConnectivityEntry(
+                        from: names[row], to: names[column], ports: matrix[row][column].ports,
+                        allowedPairs: matrix[row][column].allowed, totalPairs: total))
+            }
+        }
+        if query.externals {
+            let memo = SideMemo()
+            for outbound in [true, false] {
+                for (row, name) in names.enumerated() where inScope(name) {
+                    for entry in namespaceAddresses(name, size: sizes[row], outbound: outbound, memo: memo) {
+                        entries.append(entry)
+                    }
+                }
+            }
+        }
+        if entries.count > limit { throw tooLarge(entries.count, limit) }
+        var done = false
+        return {
+            if done { return nil }
+            done = true
+            return entries
+        }
+    }
+
+    /// A namespace towards (or from) the address ranges: per range, how many of its pods have
+    /// anything allowed and the union of their ports; neighbouring ranges alike are one entry.
+    private func namespaceAddresses(_ namespace: String, size: Int, outbound: Bool, memo: SideMemo) -> [ConnectivityEntry] {
+        var allowed = [Int](repeating: 0, count: index.atoms.count)
+        var union = [ProtocolPorts](repeating: .none, count: index.atoms.count)
+        for item in index.classes where item.namespace == namespace {
+            for (position, atom) in index.atoms.enumerated() {
+                let ports = narrowed(
+                    outbound ? memo.pair(set, from: item.party, to: atom.party) : memo.pair(set, from: atom.party, to: item.party))
+                if ports.isEmpty { continue }
+                allowed[position] += item.members.count
+                union[position] = union[position].union(ports)
+            }
+        }
+        var entries: [ConnectivityEntry] = []
+        var start = 0
+        while start < index.atoms.count {
+            var end = start
+            while end + 1 < index.atoms.count, index.atoms[end + 1].range.isIPv4 == index.atoms[start].range.isIPv4,
+                allowed[end + 1] == allowed[start], union[end + 1] == union[start]
+            {
+                end += 1
+            }
+            if allowed[start] > 0 {
+                let first = index.atoms[start].range
+                let range = AddressRange(isIPv4: first.isIPv4, low: first.low, high: index.atoms[end].range.high)
+                for cidr in range.cidrs {
+                    let text = cidr.description
+                    entries.append(
+                        ConnectivityEntry(
+                            from: outbound ? namespace : text, to: outbound ? text : namespace, ports: union[start],
+                            allowedPairs: allowed[start], totalPairs: size))
+                }
+            }
+            start = end + 1
+        }
+        return entries
+    }
+}

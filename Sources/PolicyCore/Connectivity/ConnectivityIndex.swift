@@ -1,0 +1,246 @@
+/// What set answers compute over, built once per compiled revision: pods grouped into classes that
+/// no policy can tell apart, and the address space outside the pods cut where policies' CIDRs cut it.
+///
+/// Two pods are in one class when they share namespace, named ports, the labels any selector
+/// mentions (a label no selector names changes no answer), which cuts of the address space their
+/// addresses fall in, and the family of their first address. Every selector, ipBlock, net, named
+/// port and IP-version criterion then answers the same for both, as subject and as peer, so one
+/// representative stands for the class. 100,000 pods of a few hundred shapes per namespace become
+/// tens of thousands of classes, and a set answer costs classes, not pods.
+public final class ConnectivityIndex: Sendable {
+    public let revision: Int64
+    let classes: [PodClass]
+    let classOfPod: [ObjectKey: Int32]
+    /// Address ranges that are not stored pods' addresses, in address order, with an address of each.
+    let atoms: [AddressAtom]
+    /// Namespaces with pods, sorted, and each one's pods, sorted by name.
+    let namespaces: [String]
+    let podsByNamespace: [String: [ObjectKey]]
+    /// `ns/name[Kind]` of each pod's workload, as kubectl names the owner.
+    let workloadOfPod: [ObjectKey: String]
+    private let portsIDs: [[Pod.NamedPort]: Int32]
+
+    struct PodClass: Sendable {
+        let party: Party
+        let namespace: String
+        /// Sorted.
+        let members: [ObjectKey]
+    }
+
+    struct AddressAtom: Sendable {
+        let range: AddressRange
+        let party: Party
+    }
+
+    public init(_ set: CompiledPolicySet) {
+        revision = set.revision
+        let mentioned = Self.mentionedKeys(set.policies)
+        let cuts = AddressCuts(Self.blocks(set.policies))
+
+        var keys: [ClassKey: Int] = [:]
+        var members: [[ObjectKey]] = []
+        var representatives: [CompiledPod] = []
+        var portsIDs: [[Pod.NamedPort]: Int32] = [[]: 0]
+        var podAddresses: [IPAddress] = []
+        set.pods.forEach { key, pod in
+            let facts = pod.facts
+            podAddresses.append(contentsOf: facts.ips)
+            let classKey = ClassKey(
+                namespace: facts.namespace, labels: facts.labels.filter { mentioned.contains($0.key) },
+                namedPorts: facts.namedPorts, cuts: Set(facts.ips.map(cuts.index)).sorted(),
+                family: facts.ips.first.map { $0.isIPv4 ? 4 : 6 } ?? 0)
+            if portsIDs[facts.namedPorts] == nil { portsIDs[facts.namedPorts] = Int32(portsIDs.count) }
+            if let found = keys[classKey] {
+                members[found].append(key)
+            } else {
+                keys[classKey] = members.count
+                members.append([key])
+                representatives.append(pod)
+            }
+        }
+        var built: [PodClass] = []
+        built.reserveCapacity(members.count)
+        for (position, list) in members.enumerated() {
+            let pod = representatives[position]
+            built.append(
+                PodClass(
+                    party: Party(
+                        view: EndpointView(pod: pod.facts, address: nil), pod: pod,
+                        portsID: portsIDs[pod.facts.namedPorts] ?? 0),
+                    namespace: pod.facts.namespace, members: list.sorted()))
+        }
+        built.sort { ($0.namespace, $0.members[0]) < ($1.namespace, $1.members[0]) }
+        classes = built
+        var classOfPod: [ObjectKey: Int32] = [:]
+        classOfPod.reserveCapacity(set.pods.count)
+        var byNamespace: [String: [ObjectKey]] = [:]
+        for (position, item) in built.enumerated() {
+            for member in item.members { classOfPod[member] = Int32(position) }
+            byNamespace[item.namespace, default: []].append(contentsOf: item.members)
+        }
+        self.classOfPod = classOfPod
+        podsByNamespace = byNamespace.mapValues { $0.sorted() }
+        namespaces = byNamespace.keys.sorted()
+        self.portsIDs = portsIDs
+        atoms = cuts.outside(podAddresses).map { range, representative in
+            AddressAtom(range: range, party: Party(view: EndpointView(pod: nil, address: representative), pod: nil, portsID: 0))
+        }
+        var workloads: [ObjectKey: String] = [:]
+        for item in built {
+            for member in item.members { workloads[member] = Self.workloadName(of: member, in: set) }
+        }
+        workloadOfPod = workloads
+    }
+
+    /// The id answers use for a destination's named ports (a never-seen list gets one of its own).
+    func portsID(of namedPorts: [Pod.NamedPort]) -> Int32 {
+        portsIDs[namedPorts] ?? Int32(portsIDs.count)
+    }
+
+    public var classCount: Int { classes.count }
+    public var atomCount: Int { atoms.count }
+
+    private struct ClassKey: Hashable {
+        let namespace: String
+        let labels: [String: String]
+        let namedPorts: [Pod.NamedPort]
+        let cuts: [Int]
+        let family: UInt8
+    }
+
+    /// Every label key a selector of a policy reads from a pod's own labels (Kubernetes
+    /// podSelectors) or its Calico labels (Calico selectors); namespace selectors read the
+    /// namespace, which is part of a class already.
+    static func mentionedKeys(_ index: PolicyIndex) -> Set<String> {
+        var keys: Set<String> = []
+        func add(_ selector: LabelSelector?) {
+            guard let selector else { return }
+            keys.formUnion(selector.matchLabels.keys)
+            for requirement in selector.requirements { keys.insert(requirement.key) }
+        }
+        func add(_ selector: CalicoSelector?) {
+            guard let selector else { return }
+            switch selector {
+            case .all, .global: break
+            case .has(let key), .equals(let key, _), .notEquals(let key, _), .in(let key, _), .notIn(let key, _),
+                .contains(let key, _), .startsWith(let key, _), .endsWith(let key, _):
+                keys.insert(key)
+            case .not(let inner): add(inner)
+            case .and(let operands), .or(let operands): for operand in operands { add(operand) }
+            }
+        }
+        for policy in index.byKey.values {
+            switch policy.body {
+            case .kubernetes(let body):
+                add(body.podSelector)
+                for rule in body.ingress + body.egress { for peer in rule.peers { add(peer.podSelector) } }
+            case .calico(let body):
+                add(body.selector)
+                for rule in body.ingress + body.egress {
+                    for entity in [rule.source, rule.destination] {
+                        add(entity.selector)
+                        add(entity.notSelector)
+                    }
+                }
+            }
+        }
+        return keys
+    }
+
+    /// Every address block a rule can test: ipBlocks with their exceptions, nets and notNets.
+    static func blocks(_ index: PolicyIndex) -> [CIDR] {
+        var result: [CIDR] = []
+        for policy in index.byKey.values {
+            for code in [policy.ingressCode, policy.egressCode] {
+                result.append(contentsOf: code.cidrs)
+                for block in code.blocks {
+                    result.append(block.cidr)
+                    result.append(contentsOf: block.except)
+                }
+            }
+        }
+        return result
+    }
+
+    /// The workload kubectl would show for a pod: its owner, followed up through stored owners (a
+    /// ReplicaSet to its Deployment, a Job to its CronJob); the pod itself when it has none.
+    static func workloadName(of pod: ObjectKey, in set: CompiledPolicySet) -> String {
+        let owners = set.podOwners[pod] ?? []
+        guard var owner = owners.first(where: { $0.kind == .deployment }) ?? owners.first else {
+            return "\(pod.namespace)/\(pod.name)[Pod]"
+        }
+        for _ in 0..<4 {
+            guard let stored = set.workloads[owner],
+                let next = stored.owners.lazy.compactMap({ $0.key(namespace: pod.namespace) }).first
+            else { break }
+            owner = next
+        }
+        return "\(pod.namespace)/\(owner.name)[\(owner.kind.kind)]"
+    }
+}
+
+/// One side of a pair as the evaluator sees it: a pod (stored, hypothetical or a class's
+/// representative) or an address, and the id of its named ports.
+struct Party: Sendable {
+    let view: EndpointView
+    let pod: CompiledPod?
+    let portsID: Int32
+}
+
+/// The address space of each family cut at every boundary of the given blocks.
+struct AddressCuts {
+    /// Per family (IPv4, IPv6), the sorted first addresses of the pieces; the first is 0.
+    private let starts: [[UInt128]]
+
+    init(_ blocks: [CIDR]) {
+        var v4: Set<UInt128> = [0]
+        var v6: Set<UInt128> = [0]
+        for block in blocks {
+            let range = AddressRange(block)
+            if range.isIPv4 {
+                v4.insert(range.low)
+                if range.high < AddressRange.maxValue(ipv4: true) { v4.insert(range.high + 1) }
+            } else {
+                v6.insert(range.low)
+                if range.high < UInt128.max { v6.insert(range.high + 1) }
+            }
+        }
+        starts = [v4.sorted(), v6.sorted()]
+    }
+
+    /// A number for the piece holding the address, unique across both families.
+    func index(_ address: IPAddress) -> Int {
+        let list = starts[address.isIPv4 ? 0 : 1]
+        let value = AddressRange.value(address)
+        var low = 0
+        var high = list.count
+        while high - low > 1 {
+            let middle = (low + high) / 2
+            if list[middle] <= value { low = middle } else { high = middle }
+        }
+        return address.isIPv4 ? low : starts[0].count + low
+    }
+
+    /// Every piece with an address that is no pod's, and the first such address.
+    func outside(_ podAddresses: [IPAddress]) -> [(AddressRange, IPAddress)] {
+        var result: [(AddressRange, IPAddress)] = []
+        for (family, list) in starts.enumerated() {
+            let ipv4 = family == 0
+            let taken = Set(podAddresses.filter { $0.isIPv4 == ipv4 }.map(AddressRange.value)).sorted()
+            var cursor = 0
+            for (position, start) in list.enumerated() {
+                let end = position + 1 < list.count ? list[position + 1] - 1 : AddressRange.maxValue(ipv4: ipv4)
+                while cursor < taken.count, taken[cursor] < start { cursor += 1 }
+                var candidate = start
+                var probe = cursor
+                while probe < taken.count, taken[probe] == candidate, candidate < end {
+                    candidate += 1
+                    probe += 1
+                }
+                if probe < taken.count, taken[probe] == candidate { continue }
+                result.append((AddressRange(isIPv4: ipv4, low: start, high: end), AddressRange.address(candidate, ipv4: ipv4)))
+            }
+        }
+        return result
+    }
+}
