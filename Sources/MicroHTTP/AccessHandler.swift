@@ -1,4 +1,5 @@
 internal import CMicroHTTPD
+import Glibc
 import Synchronization
 
 /// The access handler. libmicrohttpd calls it once with empty state, once per body chunk,
@@ -20,7 +21,7 @@ let accessHandler: MHD_AccessHandlerCallback = {
             state.tooLarge = true
             conCls.pointee = Unmanaged.passRetained(state).toOpaque()
             // Refuse before reading the body; libmicrohttpd then closes the connection.
-            return send(context.responses.payloadTooLarge, on: connection)
+            return send(context.responses.payloadTooLarge, on: connection, method: method)
         }
         // Most requests (GETs) never need state: it is allocated when a body or a background answer comes.
         conCls.pointee = freshRequest
@@ -50,12 +51,12 @@ let accessHandler: MHD_AccessHandlerCallback = {
         uploadDataSize.pointee = 0
         return .YES
     }
-    if existing?.tooLarge == true { return send(context.responses.payloadTooLarge, on: connection) }
+    if existing?.tooLarge == true { return send(context.responses.payloadTooLarge, on: connection, method: method) }
     if let answer = existing?.answer {
         // Called again after a background thread resumed the connection.
         guard var response = answer.take() else { return .YES }
         if context.draining.load(ordering: .relaxed) { response.headers.append(("Connection", "close")) }
-        return send(response, on: connection)
+        return send(response, on: connection, method: method)
     }
 
     let request = HTTPRequest(
@@ -67,7 +68,7 @@ let accessHandler: MHD_AccessHandlerCallback = {
     existing?.body = []
     if context.lane(request) == .background, let connection {
         guard context.background.count < context.maxBackgroundRequests else {
-            return send(context.responses.overloaded, on: connection)
+            return send(context.responses.overloaded, on: connection, method: method)
         }
         let answer = BackgroundAnswer(SuspendedConnection(connection))
         (existing ?? makeState()).answer = answer
@@ -77,7 +78,7 @@ let accessHandler: MHD_AccessHandlerCallback = {
     }
     var response = context.handler(request)
     if context.draining.load(ordering: .relaxed) { response.headers.append(("Connection", "close")) }
-    return send(response, on: connection)
+    return send(response, on: connection, method: method)
 }
 
 /// Releases the per-request state, also for requests the client aborted.
@@ -113,10 +114,15 @@ private func collect(_ connection: OpaquePointer?, _ kind: MHD_ValueKind) -> [St
     return pairs
 }
 
-private func send(_ response: HTTPResponse, on connection: OpaquePointer?) -> MHD_Result {
-    let mhdResponse = response.body.withUnsafeBytes { bytes in
-        MHD_create_response_from_buffer(
-            bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
+private func send(_ response: HTTPResponse, on connection: OpaquePointer?, method: UnsafePointer<CChar>?) -> MHD_Result {
+    let mhdResponse: OpaquePointer?
+    if let stream = response.stream {
+        mhdResponse = streamedResponse(stream, produce: method.map { strcmp($0, "HEAD") != 0 } ?? true)
+    } else {
+        mhdResponse = response.body.withUnsafeBytes { bytes in
+            MHD_create_response_from_buffer(
+                bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
+        }
     }
     guard let mhdResponse else { return .NO }
     for header in response.headers {
@@ -129,4 +135,50 @@ private func send(_ response: HTTPResponse, on connection: OpaquePointer?) -> MH
     let result = MHD_queue_response(connection, UInt32(response.status), mhdResponse)
     MHD_destroy_response(mhdResponse)
     return result
+}
+
+/// libmicrohttpd's buffer for a body sent without chunks (HTTP/1.0), allocated with each streamed
+/// response: large enough that a write is not split into many system calls. Chunked bodies are
+/// read straight into the connection's own write buffer instead, whatever room it has left.
+private let streamBlockSize = 64 << 10
+
+/// A response reading `stream` as libmicrohttpd sends it; the response holds the stream until
+/// libmicrohttpd frees it, when the body is sent or the connection is gone.
+private func streamedResponse(_ stream: HTTPBodyStream, produce: Bool) -> OpaquePointer? {
+    // MHD_SIZE_UNKNOWN, which Swift does not import (it is UINT64_MAX, a function-like macro).
+    let unknownSize = UInt64.max
+    guard produce else {
+        // HEAD: the same framing headers as the GET (`Transfer-Encoding: chunked`) and no body, and
+        // the producer is not even handed over.
+        return MHD_create_response_from_callback(unknownSize, 1, readStream, nil, nil)
+    }
+    let retained = Unmanaged.passRetained(stream)
+    guard
+        let response = MHD_create_response_from_callback(
+            unknownSize, streamBlockSize, readStream, retained.toOpaque(), releaseStream)
+    else {
+        // libmicrohttpd calls the free callback only for a response it made.
+        retained.release()
+        return nil
+    }
+    return response
+}
+
+/// Never returns 0, which libmicrohttpd takes for "not ready yet" and, with its own polling
+/// threads, would call again at once: ``HTTPBodyStream/fill(_:)`` asks the producer until it has
+/// a chunk or the end instead.
+private let readStream: MHD_ContentReaderCallback = { cls, _, buffer, max in
+    guard let cls, let buffer else { return MHD_CONTENT_READER_END_OF_STREAM }
+    let stream = Unmanaged<HTTPBodyStream>.fromOpaque(cls).takeUnretainedValue()
+    do {
+        return try stream.fill(UnsafeMutableRawBufferPointer(start: buffer, count: max)) ?? MHD_CONTENT_READER_END_OF_STREAM
+    } catch {
+        return MHD_CONTENT_READER_END_WITH_ERROR
+    }
+}
+
+/// Also called when the client hung up mid-body: releasing the stream here is what stops the producer.
+private let releaseStream: MHD_ContentReaderFreeCallback = { cls in
+    guard let cls else { return }
+    Unmanaged<HTTPBodyStream>.fromOpaque(cls).release()
 }

@@ -4,13 +4,25 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     /// Header fields to send, in order.
     public var headers: [(name: String, value: String)]
-    /// The response body.
+    /// The response body; not sent when ``stream`` is set.
     public var body: [UInt8]
+    /// A body written as it is produced, sent instead of ``body`` with chunked transfer encoding
+    /// (HTTP/1.0 clients: ended by closing the connection); its length is never known in advance.
+    public var stream: HTTPBodyStream?
 
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.stream = nil
+    }
+
+    /// A response whose body is written as it is produced.
+    public init(status: Int, headers: [(name: String, value: String)] = [], stream: HTTPBodyStream) {
+        self.status = status
+        self.headers = headers
+        self.body = []
+        self.stream = stream
     }
 
     /// A response with a body of the given content type.
@@ -22,12 +34,20 @@ public struct HTTPResponse: Sendable {
         self.init(status: status, headers: headers, body: body)
     }
 
+    /// A response with a body of the given content type, written as it is produced.
+    public init(status: Int, contentType: String, stream: HTTPBodyStream) {
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(4)
+        headers.append(("Content-Type", contentType))
+        self.init(status: status, headers: headers, stream: stream)
+    }
+
     /// The value of a header field, by case-insensitive name.
     public func header(_ name: String) -> String? {
         let wanted = name.lowercased()
         return headers.first { $0.name.lowercased() == wanted }?.value
     }
 
-    /// The body read as UTF-8 text.
+    /// The body read as UTF-8 text (``body`` only: a ``stream`` is not read).
     public var bodyText: String { String(decoding: body, as: UTF8.self) }
 }

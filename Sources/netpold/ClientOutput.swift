@@ -27,4 +27,10 @@ enum ClientOutput {
         if expectJSON, parsed == nil { throw ServerError(description: "the server's answer is not JSON") }
         return parsed ?? .null
     }
+
+    /// Prints the body as the server sent it, ending with a newline so the shell prompt starts on its own line.
+    static func printBody(_ response: HTTPResponse) {
+        let text = response.bodyText
+        print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
+    }
 }

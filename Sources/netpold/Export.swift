@@ -21,7 +21,7 @@ extension Netpold {
             let accept = output == .json ? "application/json" : "application/yaml"
             let response = try options.send("GET", "/v1/export", headers: [("Accept", accept)])
             _ = try ClientOutput.check(response, expectJSON: output == .json)
-            print(response.bodyText, terminator: response.bodyText.hasSuffix("\n") ? "" : "\n")
+            ClientOutput.printBody(response)
         }
     }
 }

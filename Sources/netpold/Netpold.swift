@@ -13,10 +13,11 @@ struct Netpold: ParsableCommand {
             `netpold decide --from ns/pod --to 10.0.0.5 --port 443`.
 
             Exit status: 0 on success, 1 on failure, 2 on a usage error; `decide` exits 0 when the \
-            connection is allowed, 1 when it is denied and 2 on any error.
+            connection is allowed, 1 when it is denied and 2 on any error; `reach` and \
+            `connectivity` exit 2 on any error, as `decide` does.
             """,
         version: version,
-        subcommands: [Serve.self, Migrate.self, Apply.self, Export.self, Decide.self])
+        subcommands: [Serve.self, Migrate.self, Apply.self, Export.self, Decide.self, Reach.self, Connectivity.self])
 
     /// Exit statuses: scripts branch on `decide`'s (as on `kubectl auth can-i`), so an error must
     /// never look like a denial; ArgumentParser's own 64 for usage errors becomes the usual 2.
@@ -36,9 +37,15 @@ struct Netpold: ParsableCommand {
             var command = command
             try command.run()
         } catch {
-            finish(error, status: command is Decide ? Decide.errorStatus : Status.failure, withUsage: false)
+            finish(error, status: answersQuestions(command) ? Decide.errorStatus : Status.failure, withUsage: false)
         }
         Glibc.exit(0)
+    }
+
+    /// The commands a script asks questions with: one error status for all of them, `decide`'s, so
+    /// scripts can tell an error from any answer the same way whichever of them they call.
+    static func answersQuestions(_ command: any ParsableCommand) -> Bool {
+        command is Decide || command is Reach || command is Connectivity
     }
 
     /// Prints what `error` says and exits: help and version with 0, a deliberate `ExitCode` with its

@@ -28,27 +28,74 @@ final class RawConnection {
         _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
     }
 
-    /// Reads one response (headers plus a Content-Length body).
+    /// Reads one response: headers, then a Content-Length or chunked body.
     func readResponse() -> (status: Int, headers: String, body: String)? {
-        var data: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            if let end = data.indices.first(where: { data[$0...].starts(with: [13, 10, 13, 10]) }) {
-                let head = String(decoding: data[..<end], as: UTF8.self)
-                let lengthLine = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
-                let length = lengthLine.flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: " ")) } ?? 0
-                while data.count < end + 4 + length {
-                    let count = read(fd, &buffer, buffer.count)
-                    if count <= 0 { return nil }
-                    data.append(contentsOf: buffer[0..<count])
-                }
-                let status = Int(head.split(separator: " ")[1]) ?? 0
-                return (status, head, String(decoding: data[(end + 4)..<(end + 4 + length)], as: UTF8.self))
+        readResponseBytes().map { ($0.status, $0.headers, String(decoding: $0.body, as: UTF8.self)) }
+    }
+
+    func readResponseBytes() -> (status: Int, headers: String, body: [UInt8])? {
+        guard let headBytes = take(through: [13, 10, 13, 10]) else { return nil }
+        let head = String(decoding: headBytes, as: UTF8.self)
+        let lines = head.split(separator: "\r\n")
+        func value(_ name: String) -> Substring? {
+            lines.first { $0.lowercased().hasPrefix(name + ":") }.map {
+                $0.split(separator: ":", maxSplits: 1)[1].trimmingCharacters(in: " ")
             }
-            let count = read(fd, &buffer, buffer.count)
-            if count <= 0 { return nil }
-            data.append(contentsOf: buffer[0..<count])
         }
+        let status = Int(head.split(separator: " ")[1]) ?? 0
+        guard value("transfer-encoding")?.lowercased() == "chunked" else {
+            guard let body = take(count: value("content-length").flatMap { Int($0) } ?? 0) else { return nil }
+            return (status, head, body)
+        }
+        var body: [UInt8] = []
+        while true {
+            guard let sizeLine = take(through: [13, 10]), let size = Int(String(decoding: sizeLine, as: UTF8.self), radix: 16),
+                // The chunk and its CRLF; after the last, empty, chunk only the CRLF (the server sends no trailers).
+                let chunk = take(count: size + 2)
+            else { return nil }
+            if size == 0 { return (status, head, body) }
+            body += chunk.dropLast(2)
+        }
+    }
+
+    /// Everything until the server closes the connection.
+    func readToEnd() -> [UInt8] {
+        while receive() {}
+        defer { pending = [] }
+        return pending
+    }
+
+    /// Read but not yet returned: a read may reach past the end of what is asked for.
+    private var pending: [UInt8] = []
+
+    private func receive() -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        let count = read(fd, &buffer, buffer.count)
+        if count <= 0 { return false }
+        pending += buffer[0..<count]
+        return true
+    }
+
+    private func take(through marker: [UInt8]) -> [UInt8]? {
+        var searched = 0
+        while true {
+            if pending.count >= marker.count {
+                for start in searched...(pending.count - marker.count) where pending[start...].starts(with: marker) {
+                    defer { pending.removeFirst(start + marker.count) }
+                    return Array(pending[..<start])
+                }
+                searched = pending.count - marker.count + 1
+            }
+            guard receive() else { return nil }
+        }
+    }
+
+    private func take(count: Int) -> [UInt8]? {
+        while pending.count < count {
+            guard receive() else { return nil }
+        }
+        defer { pending.removeFirst(count) }
+        return Array(pending[..<count])
     }
 }
 
@@ -269,5 +316,163 @@ extension Substring {
         server.stop(graceSeconds: 3600)
         var buffer = [UInt8](repeating: 0, count: 16)
         for connection in idle { #expect(read(connection.fd, &buffer, buffer.count) == 0) }
+    }
+}
+
+@Suite struct StreamedBodyTests {
+    final class Counter: Sendable {
+        let value = Atomic<Int>(0)
+    }
+
+    /// Held by a producer only, so its deinit tells that the server released the producer.
+    final class Probe: Sendable {
+        let pulls: Counter
+        let released: BackgroundLaneTests.Flag
+        init(pulls: Counter, released: BackgroundLaneTests.Flag) {
+            self.pulls = pulls
+            self.released = released
+        }
+        deinit { released.raised.store(true, ordering: .relaxed) }
+    }
+
+    /// Endless 64 KiB chunks, bounded (1 GiB) so that a producer the server never stops still ends.
+    static func endless(_ probe: Probe) -> HTTPBodyStream {
+        HTTPBodyStream {
+            guard probe.pulls.value.add(1, ordering: .relaxed).newValue <= 16_384 else { return nil }
+            return [UInt8](repeating: 0x61, count: 64 << 10)
+        }
+    }
+
+    func server(lane: HTTPLane = .inline, stream: @escaping @Sendable () -> HTTPBodyStream) throws -> HTTPServer {
+        var configuration = HTTPServerConfiguration()
+        configuration.port = 0
+        configuration.threads = 2
+        let selector: HTTPLaneSelector = { _ in lane }
+        return try HTTPServer(configuration: configuration, lane: selector) { _ in
+            HTTPResponse(status: 200, contentType: "application/octet-stream", stream: stream())
+        }
+    }
+
+    /// Waits for `flag`, within a bound so that a broken release fails instead of hanging.
+    func eventually(_ flag: BackgroundLaneTests.Flag) -> Bool {
+        for _ in 0..<1000 where !flag.raised.load(ordering: .relaxed) { usleep(10_000) }
+        return flag.raised.load(ordering: .relaxed)
+    }
+
+    static let total = 3 << 20
+
+    static func byte(at offset: Int) -> UInt8 { UInt8(truncatingIfNeeded: offset % 251) }
+
+    /// 3 MiB in 1,000 pieces of uneven size, with an empty chunk after every tenth.
+    static func pieces() -> HTTPBodyStream {
+        var piece = 0
+        var emptyNext = false
+        return HTTPBodyStream {
+            if emptyNext {
+                emptyNext = false
+                return []
+            }
+            guard piece < 1000 else { return nil }
+            let range = (total * piece / 1000)..<(total * (piece + 1) / 1000)
+            piece += 1
+            emptyNext = piece % 10 == 0
+            return range.map(byte(at:))
+        }
+    }
+
+    @Test(arguments: [HTTPLane.inline, .background])
+    func aBodyOfManyChunksArrivesCompleteAndInOrder(lane: HTTPLane) throws {
+        let server = try server(lane: lane) { Self.pieces() }
+        defer { server.stop() }
+        let response = try HTTPClient.send(method: "GET", url: server.url + "/export")
+        #expect(response.status == 200)
+        #expect(response.header("Transfer-Encoding") == "chunked")
+        #expect(response.header("Content-Length") == nil)
+        #expect(response.body.count == Self.total)
+        #expect(response.body == (0..<Self.total).map(Self.byte(at:)))
+    }
+
+    @Test func anHTTP10ClientGetsTheBodyEndedByClosingTheConnection() throws {
+        let server = try server { Self.pieces() }
+        defer { server.stop() }
+        let connection = try RawConnection(port: server.port)
+        connection.send("GET /export HTTP/1.0\r\n\r\n")
+        let received = connection.readToEnd()
+        let end = try #require(received.indices.first { received[$0...].starts(with: [13, 10, 13, 10]) })
+        let head = String(decoding: received[..<end], as: UTF8.self).lowercased()
+        #expect(head.hasPrefix("http/1.0 200") || head.hasPrefix("http/1.1 200"))
+        #expect(!head.contains("transfer-encoding"))
+        #expect(Array(received[(end + 4)...]) == (0..<Self.total).map(Self.byte(at:)))
+    }
+
+    @Test func anEmptyStreamGivesAnEmpty200AndKeepsTheConnection() throws {
+        let server = try server { HTTPBodyStream { nil } }
+        defer { server.stop() }
+        let connection = try RawConnection(port: server.port)
+        for _ in 0..<2 {
+            connection.send("GET /empty HTTP/1.1\r\nHost: x\r\n\r\n")
+            let response = try #require(connection.readResponse())
+            #expect(response.status == 200)
+            #expect(response.headers.lowercased().contains("transfer-encoding: chunked"))
+            #expect(response.body.isEmpty)
+        }
+    }
+
+    @Test func aClientThatHangsUpReleasesTheProducer() throws {
+        let pulls = Counter()
+        let released = BackgroundLaneTests.Flag()
+        let server = try server { Self.endless(Probe(pulls: pulls, released: released)) }
+        defer { server.stop() }
+        do {
+            let connection = try RawConnection(port: server.port)
+            connection.send("GET /endless HTTP/1.1\r\nHost: x\r\n\r\n")
+            var buffer = [UInt8](repeating: 0, count: 64 << 10)
+            var received = 0
+            while received < 1 << 20 {
+                let count = read(connection.fd, &buffer, buffer.count)
+                try #require(count > 0)
+                received += count
+            }
+        }  // closes the connection with data unread, so the server's next write fails
+        #expect(eventually(released))
+        #expect(pulls.value.load(ordering: .relaxed) < 16_384, "stopped early, not run to its end")
+    }
+
+    @Test func aHeadRequestNeverCallsTheProducer() throws {
+        let pulls = Counter()
+        let released = BackgroundLaneTests.Flag()
+        let server = try server { Self.endless(Probe(pulls: pulls, released: released)) }
+        defer { server.stop() }
+        let response = try HTTPClient.send(method: "HEAD", url: server.url + "/endless")
+        #expect(response.status == 200)
+        #expect(response.header("Transfer-Encoding") == "chunked", "the GET's framing")
+        #expect(response.body.isEmpty)
+        #expect(eventually(released))
+        #expect(pulls.value.load(ordering: .relaxed) == 0)
+    }
+
+    struct ProducerFailed: Error {}
+
+    @Test func aProducerThatThrowsBreaksTheTransfer() throws {
+        let server = try server {
+            var pulls = 0
+            return HTTPBodyStream {
+                pulls += 1
+                guard pulls <= 3 else { throw ProducerFailed() }
+                return [UInt8](repeating: 0x62, count: 10_000)
+            }
+        }
+        defer { server.stop() }
+        // Not a short body taken for complete: the final chunk never comes.
+        #expect(throws: HTTPClient.Failure.self) { try HTTPClient.send(method: "GET", url: server.url + "/failing") }
+    }
+
+    @Test func nextHandsOutTheChunksInOrderSkippingEmptyOnes() throws {
+        var chunks: [[UInt8]] = [[1, 2], [], [3], []]
+        let stream = HTTPBodyStream { chunks.isEmpty ? nil : chunks.removeFirst() }
+        #expect(try stream.next() == [1, 2])
+        #expect(try stream.next() == [3])
+        #expect(try stream.next() == nil)
+        #expect(try stream.next() == nil, "still the end, without asking the producer again")
     }
 }

@@ -1,7 +1,8 @@
 import MicroHTTP
 
 /// Counts every answered request in ``Metrics``, by route template, method and status code, with
-/// its duration.
+/// its duration. For a streamed body (`HTTPResponse.stream`) that is the time to start the answer:
+/// the body is produced later, while it is sent, on the server's worker thread.
 struct MetricsMiddleware {
     let metrics: Metrics
 
