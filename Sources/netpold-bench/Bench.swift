@@ -14,6 +14,7 @@ import Glibc
 ///   a policy) at a fixed rate through the API and prints write latency (until decisions see it).
 /// - `router [sizes] [--decisions N]`: times `Router.handle` for decisions, with no socket.
 /// - `batch [sizes] [--items N] [--batches N]`: times `Router.handle` for `/v1/decide/batch`, with no socket.
+/// - `connectivity [sizes] [--server URL]`: reachability and the namespace matrix, in process or over HTTP.
 @main
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,6 +22,7 @@ struct Bench: ParsableCommand {
         abstract: "Benchmarks for netpold on a synthetic cluster.",
         subcommands: [
             Core.self, Generate.self, Requests.self, Writes.self, RouterTiming.self, BatchTiming.self, Decide.self,
+            ConnectivityTiming.self,
         ],
         defaultSubcommand: Core.self)
 

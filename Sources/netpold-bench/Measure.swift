@@ -37,4 +37,13 @@ enum Measure {
         }
         return 0
     }
+
+    /// VmRSS from /proc/self/status: what this process has resident now.
+    static func residentKilobytes() -> Int {
+        guard let status = try? TextFiles.read("/proc/self/status") else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+        }
+        return 0
+    }
 }

@@ -34,7 +34,7 @@ import Testing
         return texts.compactMap(IPAddress.init).filter { !taken.contains($0) }
     }
 
-    @Test(arguments: Array(1...12) as [UInt64])
+    @Test(arguments: Array(1...24) as [UInt64])
     func reachabilityListsExactlyWhatDecideAllows(seed: UInt64) throws {
         var cluster = RandomCluster(seed: seed + 300, pods: 14, policies: 14)
         let set = CompiledPolicySet(cluster.snapshot)
@@ -74,7 +74,7 @@ import Testing
         #expect(listed > 0)
     }
 
-    @Test(arguments: Array(1...8) as [UInt64])
+    @Test(arguments: Array(1...16) as [UInt64])
     func connectivityOfPodsIsEveryPairDecideAllows(seed: UInt64) throws {
         var cluster = RandomCluster(seed: seed + 700, pods: 14, policies: 14)
         let set = CompiledPolicySet(cluster.snapshot)

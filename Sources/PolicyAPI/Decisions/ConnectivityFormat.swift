@@ -93,8 +93,9 @@ public enum ConnectivityFormat: String, Sendable, CaseIterable {
         return "\"" + escaped(text) { $0 == "\"" ? "\"\"" : nil } + "\""
     }
 
+    /// Brackets stay: `ns/name[Kind]` is no link in a table cell, and escaping them only clutters it.
     static func markdown(_ text: String) -> String {
-        escaped(text) { "|[]".contains($0) ? "\\\($0)" : nil }
+        escaped(text) { $0 == "|" ? "\\|" : nil }
     }
 
     static func dotID(_ text: String) -> String {

@@ -111,11 +111,25 @@ extension Router {
         }
         let (set, index) = service.connectivity()
         let answer = try set.connectivity(question, index: index, limit: options.maxConnections, jobs: .cores)
-        var out = format.header(revision: answer.revision, groupBy: answer.groupBy)
+        // Written as produced, about 64 KiB at a time: a million pairs are never held at once.
+        var header: [UInt8]? = format.header(revision: answer.revision, groupBy: answer.groupBy)
         var first = true
-        while let piece = answer.next() { format.write(piece, first: &first, into: &out) }
-        out.append(contentsOf: format.footer)
-        var response = HTTPResponse(status: 200, contentType: format.contentType, body: out)
+        var finished = false
+        let stream = HTTPBodyStream {
+            if finished { return nil }
+            var out = header ?? []
+            header = nil
+            while out.count < 64 << 10 {
+                guard let piece = answer.next() else {
+                    out.append(contentsOf: format.footer)
+                    finished = true
+                    break
+                }
+                format.write(piece, first: &first, into: &out)
+            }
+            return out
+        }
+        var response = HTTPResponse(status: 200, contentType: format.contentType, stream: stream)
         response.headers.append(("X-Netpold-Revision", String(answer.revision)))
         return response
     }

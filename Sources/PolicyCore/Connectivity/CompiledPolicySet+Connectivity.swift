@@ -63,38 +63,35 @@ struct ClassPairs {
 
     func inScope(_ namespace: String) -> Bool { scope?.contains(namespace) ?? true }
 
-    private func narrowed(_ ports: ProtocolPorts) -> ProtocolPorts {
-        ports.restricted(port: query.port, protocol: query.protocol)
-    }
+    func memo() -> SideMemo { SideMemo(index: index, port: query.port, protocol: query.protocol) }
 
     /// For each source class, the ports towards each destination class (as ids into `table`), in parallel.
     func rows(_ sources: [Int], _ destinations: [Int]) -> (rows: [[Int32]], table: [ProtocolPorts]) {
         var rows = [[Int32]](repeating: [], count: sources.count)
-        var tables = [PortsTable?](repeating: nil, count: sources.count)
+        var memos = [SideMemo?](repeating: nil, count: sources.count)
         rows.withUnsafeMutableBufferPointer { out in
-            tables.withUnsafeMutableBufferPointer { tableOut in
+            memos.withUnsafeMutableBufferPointer { memoOut in
                 jobs.forEachRange(sources.count, minimum: 4) { range in
-                    let memo = SideMemo()
-                    let table = PortsTable()
+                    let memo = self.memo()
                     for position in range {
                         let source = index.classes[sources[position]].party
                         var row = [Int32](repeating: 0, count: destinations.count)
                         for (column, destination) in destinations.enumerated() {
-                            row[column] = table.id(narrowed(memo.pair(set, from: source, to: index.classes[destination].party)))
+                            row[column] = memo.pair(set, from: source, to: index.classes[destination].party)
                         }
                         out[position] = row
-                        tableOut[position] = table
+                        memoOut[position] = memo
                     }
                 }
             }
         }
-        // One table for all: the jobs' tables merged, their ids renumbered.
-        let merged = PortsTable()
+        // One table for all: the jobs' ids renumbered into one.
+        let merged = self.memo()
         var remaps: [ObjectIdentifier: [Int32]] = [:]
-        for (position, table) in tables.enumerated() {
-            guard let table else { continue }
-            let key = ObjectIdentifier(table)
-            if remaps[key] == nil { remaps[key] = table.values.map(merged.id) }
+        for (position, memo) in memos.enumerated() {
+            guard let memo else { continue }
+            let key = ObjectIdentifier(memo)
+            if remaps[key] == nil { remaps[key] = memo.values.map(merged.id) }
             let remap = remaps[key]!
             rows[position] = rows[position].map { remap[Int($0)] }
         }
@@ -104,7 +101,7 @@ struct ClassPairs {
     /// The ports between one party and every address piece, merged into CIDRs.
     func addressEntries(_ party: Party, outbound: Bool, memo: SideMemo) -> [(cidr: CIDR, ports: ProtocolPorts)] {
         let answers = index.atoms.map { atom in
-            narrowed(outbound ? memo.pair(set, from: party, to: atom.party) : memo.pair(set, from: atom.party, to: party))
+            memo[outbound ? memo.pair(set, from: party, to: atom.party) : memo.pair(set, from: atom.party, to: party)]
         }
         return AddressMerge.cidrs(index.atoms.map(\.range), answers)
     }
@@ -138,7 +135,7 @@ struct ClassPairs {
         var table: [ProtocolPorts] = []
         var columns: [Int32] = []
         var addressPhase = query.externals ? index.namespaces.filter(inScope)[...] : []
-        let memo = SideMemo()
+        let memo = self.memo()
         let all = Array(0..<classCount)
         var allColumns = [Int32](repeating: -1, count: classCount)
         for (column, item) in all.enumerated() { allColumns[item] = Int32(column) }
@@ -207,7 +204,7 @@ struct ClassPairs {
         var counts = [Int](repeating: 0, count: classCount)
         counts.withUnsafeMutableBufferPointer { out in
             jobs.forEachRange(classCount, minimum: 4) { range in
-                let memo = SideMemo()
+                let memo = self.memo()
                 var total = 0
                 for source in range {
                     if total > stopAbove { break }
@@ -216,7 +213,7 @@ struct ClassPairs {
                     var count = 0
                     for destination in (wide ? Array(0..<classCount) : scopedClasses) {
                         let other = index.classes[destination]
-                        if narrowed(memo.pair(set, from: item.party, to: other.party)).isEmpty { continue }
+                        if memo.pair(set, from: item.party, to: other.party) == SideMemo.nothing { continue }
                         count += item.members.count * other.members.count - (source == destination ? item.members.count : 0)
                     }
                     if wide && query.externals {
@@ -268,7 +265,7 @@ struct ClassPairs {
         }
 
         // Entries by source workload; counted first when the bound says the answer may be too long.
-        let memo = SideMemo()
+        let memo = self.memo()
         func outward(_ source: Int) -> [ConnectivityEntry] {
             let name = names[source]
             let wide = inScope(namespaceOf[name]!)
@@ -323,8 +320,7 @@ struct ClassPairs {
         for (item, _) in group {
             let party = index.classes[item].party
             for (position, atom) in index.atoms.enumerated() where !answers[position].isEmpty {
-                let ports = narrowed(
-                    outbound ? memo.pair(set, from: party, to: atom.party) : memo.pair(set, from: atom.party, to: party))
+                let ports = memo[outbound ? memo.pair(set, from: party, to: atom.party) : memo.pair(set, from: atom.party, to: party)]
                 answers[position] = answers[position].intersection(ports)
             }
         }
@@ -342,39 +338,45 @@ struct ClassPairs {
         let classNamespace = index.classes.map { position[$0.namespace]! }
         let sizes = names.map { index.podsByNamespace[$0]?.count ?? 0 }
 
-        // Per source class and in parallel: pod pairs allowed and the union of ports, per destination namespace.
-        typealias Cell = (allowed: Int, ports: ProtocolPorts)
+        // Per source class and in parallel: pod pairs allowed and the union of ports (as ids of
+        // the job's memo), per destination namespace; then summed per namespace pair.
+        typealias Cell = (allowed: Int, ports: Int32)
         var perClass = [[Cell]](repeating: [], count: classCount)
+        var memos = [SideMemo?](repeating: nil, count: classCount)
         perClass.withUnsafeMutableBufferPointer { out in
-            jobs.forEachRange(classCount, minimum: 4) { range in
-                let memo = SideMemo()
-                for source in range {
-                    let item = index.classes[source]
-                    let wide = inScope(item.namespace)
-                    var cells = [Cell](repeating: (0, .none), count: count)
-                    for destination in 0..<classCount {
-                        let other = index.classes[destination]
-                        guard wide || inScope(other.namespace) else { continue }
-                        let ports = narrowed(memo.pair(set, from: item.party, to: other.party))
-                        if ports.isEmpty { continue }
-                        let pairs = item.members.count * other.members.count - (source == destination ? item.members.count : 0)
-                        if pairs == 0 { continue }
-                        let column = classNamespace[destination]
-                        cells[column].allowed += pairs
-                        if !cells[column].ports.isAll && cells[column].ports != ports {
-                            cells[column].ports = cells[column].ports.union(ports)
+            memos.withUnsafeMutableBufferPointer { memoOut in
+                jobs.forEachRange(classCount, minimum: 4) { range in
+                    let memo = self.memo()
+                    for source in range {
+                        let item = index.classes[source]
+                        let wide = inScope(item.namespace)
+                        var cells = [Cell](repeating: (0, SideMemo.nothing), count: count)
+                        for destination in 0..<classCount {
+                            let other = index.classes[destination]
+                            guard wide || inScope(other.namespace) else { continue }
+                            let ports = memo.pair(set, from: item.party, to: other.party)
+                            if ports == SideMemo.nothing { continue }
+                            let pairs =
+                                item.members.count * other.members.count - (source == destination ? item.members.count : 0)
+                            if pairs == 0 { continue }
+                            let column = classNamespace[destination]
+                            cells[column].allowed += pairs
+                            cells[column].ports = memo.union(cells[column].ports, ports)
                         }
+                        out[source] = cells
+                        memoOut[source] = memo
                     }
-                    out[source] = cells
                 }
             }
         }
-        var matrix = [[Cell]](repeating: [Cell](repeating: (0, .none), count: count), count: count)
+        typealias Total = (allowed: Int, ports: ProtocolPorts)
+        var matrix = [[Total]](repeating: [Total](repeating: (0, .none), count: count), count: count)
         for source in 0..<classCount {
+            guard let memo = memos[source] else { continue }
             let row = classNamespace[source]
             for (column, cell) in perClass[source].enumerated() where cell.allowed > 0 {
                 matrix[row][column].allowed += cell.allowed
-                matrix[row][column].ports = matrix[row][column].ports.union(cell.ports)
+                matrix[row][column].ports = matrix[row][column].ports.union(memo[cell.ports])
             }
         }
         var entries: [ConnectivityEntry] = []
@@ -388,7 +390,7 @@ struct ClassPairs {
             }
         }
         if query.externals {
-            let memo = SideMemo()
+            let memo = self.memo()
             for outbound in [true, false] {
                 for (row, name) in names.enumerated() where inScope(name) {
                     for entry in namespaceAddresses(name, size: sizes[row], outbound: outbound, memo: memo) {
@@ -413,8 +415,8 @@ struct ClassPairs {
         var union = [ProtocolPorts](repeating: .none, count: index.atoms.count)
         for item in index.classes where item.namespace == namespace {
             for (position, atom) in index.atoms.enumerated() {
-                let ports = narrowed(
-                    outbound ? memo.pair(set, from: item.party, to: atom.party) : memo.pair(set, from: atom.party, to: item.party))
+                let ports = memo[
+                    outbound ? memo.pair(set, from: item.party, to: atom.party) : memo.pair(set, from: atom.party, to: item.party)]
                 if ports.isEmpty { continue }
                 allowed[position] += item.members.count
                 union[position] = union[position].union(ports)

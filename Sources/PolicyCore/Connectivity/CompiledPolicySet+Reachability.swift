@@ -34,19 +34,28 @@ extension CompiledPolicySet {
         var itself: ObjectKey?
         if case .pod(let namespace, let name) = endpoint { itself = ObjectKey(kind: .pod, namespace: namespace, name: name) }
         if case .address = endpoint, let pod = resolved.pod { itself = pod.key }
-        let subject = Party(
+        // A stored pod is its class's representative, an outside address its piece's: both then
+        // read criteria from the index's columns. A hypothetical pod is evaluated as it is.
+        var subject = Party(
             view: resolved.view, pod: resolved.pod, portsID: index.portsID(of: resolved.view.pod?.namedPorts ?? []))
+        if let itself, let position = index.classOfPod[itself] {
+            subject = index.classes[Int(position)].party
+        } else if resolved.pod == nil, let address = resolved.view.address,
+            let atom = index.atoms.first(where: { $0.range.contains(address) })
+        {
+            subject = atom.party
+        }
 
         // One answer per class, in parallel; pods of a class all get their class's answer.
         var perClass = [ProtocolPorts](repeating: .none, count: index.classes.count)
         perClass.withUnsafeMutableBufferPointer { out in
-            jobs.forEachRange(index.classes.count, minimum: 512) { range in
-                let memo = SideMemo()
+            jobs.forEachRange(index.classes.count, minimum: 4096) { range in
+                let memo = SideMemo(index: index, port: port, protocol: proto)
                 for position in range {
                     let other = index.classes[position].party
-                    let ports =
+                    let id =
                         direction == .to ? memo.pair(self, from: other, to: subject) : memo.pair(self, from: subject, to: other)
-                    out[position] = ports.restricted(port: port, protocol: proto)
+                    out[position] = memo[id]
                 }
             }
         }
@@ -60,10 +69,9 @@ extension CompiledPolicySet {
         }
         // Address to address is no pod's business: only a pod subject has address peers.
         guard resolved.pod != nil else { return answer }
-        let memo = SideMemo()
+        let memo = SideMemo(index: index, port: port, protocol: proto)
         let perAtom = index.atoms.map { atom in
-            (direction == .to ? memo.pair(self, from: atom.party, to: subject) : memo.pair(self, from: subject, to: atom.party))
-                .restricted(port: port, protocol: proto)
+            memo[direction == .to ? memo.pair(self, from: atom.party, to: subject) : memo.pair(self, from: subject, to: atom.party)]
         }
         answer.addresses = AddressMerge.cidrs(index.atoms.map(\.range), perAtom)
         return answer

@@ -19,6 +19,12 @@ public final class ConnectivityIndex: Sendable {
     /// `ns/name[Kind]` of each pod's workload, as kubectl names the owner.
     let workloadOfPod: [ObjectKey: String]
     private let portsIDs: [[Pod.NamedPort]: Int32]
+    /// Each namespace's classes (by namespace id): classes are sorted by namespace.
+    let namespaceRanges: [UInt32: Range<Int>]
+    /// Which classes and pieces each rule's criteria accept.
+    let columns: RuleColumns
+    /// Per rule-table slot (``Party/ingressSlot``, ``Party/egressSlot``), the column of each rule.
+    let tableRefs: [[RuleColumns.Ref]?]
 
     struct PodClass: Sendable {
         let party: Party
@@ -70,7 +76,10 @@ public final class ConnectivityIndex: Sendable {
                     namespace: pod.facts.namespace, members: list.sorted()))
         }
         built.sort { ($0.namespace, $0.members[0]) < ($1.namespace, $1.members[0]) }
-        classes = built
+        // Each class and address piece is one element of the universe rule columns are bitsets over.
+        built = built.enumerated().map { position, item in
+            PodClass(party: item.party.numbered(Int32(position)), namespace: item.namespace, members: item.members)
+        }
         var classOfPod: [ObjectKey: Int32] = [:]
         classOfPod.reserveCapacity(set.pods.count)
         var byNamespace: [String: [ObjectKey]] = [:]
@@ -82,9 +91,43 @@ public final class ConnectivityIndex: Sendable {
         podsByNamespace = byNamespace.mapValues { $0.sorted() }
         namespaces = byNamespace.keys.sorted()
         self.portsIDs = portsIDs
-        atoms = cuts.outside(podAddresses).map { range, representative in
-            AddressAtom(range: range, party: Party(view: EndpointView(pod: nil, address: representative), pod: nil, portsID: 0))
+        let classTotal = built.count
+        atoms = cuts.outside(podAddresses).enumerated().map { position, piece in
+            AddressAtom(
+                range: piece.0,
+                party: Party(
+                    view: EndpointView(pod: nil, address: piece.1), pod: nil, portsID: 0,
+                    element: Int32(classTotal + position)))
         }
+        var ranges: [UInt32: Range<Int>] = [:]
+        var start = 0
+        while start < built.count {
+            var end = start + 1
+            while end < built.count, built[end].namespace == built[start].namespace { end += 1 }
+            ranges[built[start].party.view.pod!.namespaceID] = start..<end
+            start = end
+        }
+        namespaceRanges = ranges
+        let columns = RuleColumns(set, classes: built, atoms: atoms, namespaces: ranges)
+        self.columns = columns
+        // Each distinct rule table gets a slot, and each slot its rules' columns.
+        var slots: [ObjectIdentifier: Int32] = [:]
+        var refs: [[RuleColumns.Ref]?] = []
+        func slot(_ table: RuleTable, egress: Bool) -> Int32 {
+            if let found = slots[ObjectIdentifier(table)] { return found }
+            refs.append(columns.refs(of: table, egress: egress))
+            slots[ObjectIdentifier(table)] = Int32(refs.count - 1)
+            return Int32(refs.count - 1)
+        }
+        built = built.map { item in
+            let pod = item.party.pod!
+            var party = item.party
+            party.ingressSlot = slot(pod.ingressTable, egress: false)
+            party.egressSlot = slot(pod.egressTable, egress: true)
+            return PodClass(party: party, namespace: item.namespace, members: item.members)
+        }
+        classes = built
+        tableRefs = refs
         var workloads: [ObjectKey: String] = [:]
         for item in built {
             for member in item.members { workloads[member] = Self.workloadName(of: member, in: set) }
@@ -185,6 +228,17 @@ struct Party: Sendable {
     let view: EndpointView
     let pod: CompiledPod?
     let portsID: Int32
+    /// Its element in ``RuleColumns``; -1 for an endpoint outside the index (a hypothetical pod).
+    var element: Int32 = -1
+    /// Slots of its rule tables in ``ConnectivityIndex/tableRefs``; -1 outside the index.
+    var ingressSlot: Int32 = -1
+    var egressSlot: Int32 = -1
+
+    func numbered(_ element: Int32) -> Party {
+        var copy = self
+        copy.element = element
+        return copy
+    }
 }
 
 /// The address space of each family cut at every boundary of the given blocks.

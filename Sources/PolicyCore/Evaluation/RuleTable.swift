@@ -148,7 +148,7 @@ extension RuleTable {
         return false
     }
 
-    private func peerMatches(_ peer: FlatPeer, _ endpoint: EndpointView) -> Bool {
+    func peerMatches(_ peer: FlatPeer, _ endpoint: EndpointView) -> Bool {
         if peer.block >= 0 {
             let block = code.blocks[Int(peer.block)]
             if let address = endpoint.address { return block.contains(address) }
@@ -174,7 +174,7 @@ extension RuleTable {
     }
 
     /// IPv4 (true) or IPv6 (false) when an address of the connection is known.
-    private static func connectionFamily(_ flow: borrowing Flow) -> Bool? {
+    static func connectionFamily(_ flow: borrowing Flow) -> Bool? {
         (firstAddress(flow.destination) ?? firstAddress(flow.source))?.isIPv4
     }
 
@@ -221,7 +221,7 @@ extension RuleTable {
     }
 
     /// The entity criteria of a Calico rule (see `CalicoRuleMatcher`, the reference).
-    private func entityMatches(_ entity: FlatEntity, _ endpoint: EndpointView) -> Bool {
+    func entityMatches(_ entity: FlatEntity, _ endpoint: EndpointView) -> Bool {
         if !entity.nets.isEmpty, !anyAddress(endpoint, in: entity.nets) { return false }
         if !entity.notNets.isEmpty, anyAddress(endpoint, in: entity.notNets) { return false }
         guard entity.usesSelectors else { return true }
