@@ -177,6 +177,9 @@ public struct Router: Sendable {
         case .evaluateSelector:
             try allow(request, "POST")
             return try evaluateSelector(request)
+        case .page, .pageScript, .pageStyle:
+            try allow(request, "GET", "HEAD")
+            return Router.pageResponse(fixedRoute)
         }
     }
 

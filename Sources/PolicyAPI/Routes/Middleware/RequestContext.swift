@@ -36,6 +36,8 @@ struct RequestContext {
 enum FixedRoute: Int, CaseIterable {
     case healthz, readyz, version, metrics, openAPI
     case importBundle, exportBundle, decide, decideBatch, evaluateSelector
+    /// The connectivity page and its two assets.
+    case page, pageScript, pageStyle
 
     /// The path as clients write it, which is also its metric label.
     var path: String {
@@ -50,6 +52,9 @@ enum FixedRoute: Int, CaseIterable {
         case .decide: return "/v1/decide"
         case .decideBatch: return "/v1/decide/batch"
         case .evaluateSelector: return "/v1/selectors/evaluate"
+        case .page: return "/ui"
+        case .pageScript: return "/ui/app.js"
+        case .pageStyle: return "/ui/app.css"
         }
     }
 
@@ -74,6 +79,9 @@ enum FixedRoute: Int, CaseIterable {
         case "/v1/export": self = .exportBundle
         case "/openapi.yaml": self = .openAPI
         case "/v1/selectors/evaluate": self = .evaluateSelector
+        case "/ui": self = .page
+        case "/ui/app.js": self = .pageScript
+        case "/ui/app.css": self = .pageStyle
         default: return nil
         }
     }
@@ -88,6 +96,7 @@ enum FixedRoute: Int, CaseIterable {
             case "version": self = .version
             case "metrics": self = .metrics
             case "openapi.yaml": self = .openAPI
+            case "ui": self = .page
             default: return nil
             }
         case 2 where segments[0] == "v1":
@@ -95,6 +104,12 @@ enum FixedRoute: Int, CaseIterable {
             case "import": self = .importBundle
             case "export": self = .exportBundle
             case "decide": self = .decide
+            default: return nil
+            }
+        case 2 where segments[0] == "ui":
+            switch segments[1] {
+            case "app.js": self = .pageScript
+            case "app.css": self = .pageStyle
             default: return nil
             }
         case 3 where segments[0] == "v1":
