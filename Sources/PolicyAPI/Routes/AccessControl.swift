@@ -15,10 +15,12 @@ public struct AccessControl: Sendable {
 
     enum Access { case open, read, write }
 
-    /// What a request needs: probes are open, decisions and GETs read, everything else writes.
+    /// What a request needs: probes and the connectivity page's documents are open (the page is
+    /// the same for everyone; its API calls carry the token), decisions and GETs read, everything
+    /// else writes.
     static func access(method: String, fixedRoute: FixedRoute?) -> Access {
         switch fixedRoute {
-        case .healthz, .readyz, .version: return .open
+        case .healthz, .readyz, .version, .page, .pageScript, .pageStyle: return .open
         case .decide, .decideBatch, .evaluateSelector: return .read
         default: return method == "GET" || method == "HEAD" ? .read : .write
         }

@@ -191,6 +191,9 @@ public struct Router: Sendable {
         case .connectivity:
             try allow(request, "GET")
             return try connectivity(request)
+        case .page, .pageScript, .pageStyle:
+            try allow(request, "GET", "HEAD")
+            return Router.pageResponse(fixedRoute)
         }
     }
 

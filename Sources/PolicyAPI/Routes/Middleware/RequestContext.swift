@@ -37,6 +37,8 @@ enum FixedRoute: Int, CaseIterable {
     case healthz, readyz, version, metrics, openAPI
     case importBundle, exportBundle, decide, decideBatch, evaluateSelector
     case reachability, connectivity
+    /// The connectivity page and its two assets.
+    case page, pageScript, pageStyle
 
     /// The path as clients write it, which is also its metric label.
     var path: String {
@@ -53,6 +55,9 @@ enum FixedRoute: Int, CaseIterable {
         case .evaluateSelector: return "/v1/selectors/evaluate"
         case .reachability: return "/v1/reachability"
         case .connectivity: return "/v1/connectivity"
+        case .page: return "/ui"
+        case .pageScript: return "/ui/app.js"
+        case .pageStyle: return "/ui/app.css"
         }
     }
 
@@ -79,6 +84,9 @@ enum FixedRoute: Int, CaseIterable {
         case "/v1/selectors/evaluate": self = .evaluateSelector
         case "/v1/reachability": self = .reachability
         case "/v1/connectivity": self = .connectivity
+        case "/ui": self = .page
+        case "/ui/app.js": self = .pageScript
+        case "/ui/app.css": self = .pageStyle
         default: return nil
         }
     }
@@ -93,6 +101,7 @@ enum FixedRoute: Int, CaseIterable {
             case "version": self = .version
             case "metrics": self = .metrics
             case "openapi.yaml": self = .openAPI
+            case "ui": self = .page
             default: return nil
             }
         case 2 where segments[0] == "v1":
@@ -102,6 +111,12 @@ enum FixedRoute: Int, CaseIterable {
             case "decide": self = .decide
             case "reachability": self = .reachability
             case "connectivity": self = .connectivity
+            default: return nil
+            }
+        case 2 where segments[0] == "ui":
+            switch segments[1] {
+            case "app.js": self = .pageScript
+            case "app.css": self = .pageStyle
             default: return nil
             }
         case 3 where segments[0] == "v1":
