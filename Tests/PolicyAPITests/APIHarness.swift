@@ -47,8 +47,13 @@ struct APIHarness {
         if let accept { headers["Accept"] = accept }
         let response = router.handle(
             HTTPRequest(method: method, path: path, query: query, headers: headers, body: Array(body.utf8)))
-        let json = (try? JSONParser.parse(response.body)) ?? .null
-        return (response.status, json, response.bodyText)
+        // A streamed body is read to its end, as a client would.
+        var body = response.body
+        if let stream = response.stream {
+            while let piece = try? stream.next() { body += piece }
+        }
+        let json = (try? JSONParser.parse(body)) ?? .null
+        return (response.status, json, String(decoding: body, as: UTF8.self))
     }
 
     @discardableResult
