@@ -7,7 +7,7 @@
 #                                plus about 2 minutes for OPA at 100k pods)
 #        bench/run.sh http       only the HTTP rows next to the C baseline (about 2 minutes: loads the
 #                                2,000-pod and the 100k-pod cluster, then the wrk runs)
-#        bench/run.sh opa        only the OPA comparison
+#        bench/run.sh opa        only the OPA comparison (bench/connectivity.sh alone: the connectivity rows)
 # Env:   DURATION=10 (seconds per wrk run), KEEP=1 (keep the work folder),
 #        OPA_CLUSTERS="1k 100k" (the comparison's clusters), OPA_N=2000 and OPA_ROUNDS=3 (measured
 #        questions and rounds, for both engines), OPA_VENV (where the OPA wheel is installed;
@@ -279,6 +279,8 @@ PY
 if [ "$MODE" = http ]; then
     cat "$work/http-rows.tsv" >>"$work/rows.tsv"
 else
+echo "connectivity: reachability and the namespace matrix at 10k, 50k and 100k pods, HTTP rows (bench/connectivity.sh)..." >&2
+bench/connectivity.sh "$work/rows.tsv"
 opa_skip=""
 if opa_setup; then
     for name in $OPA_CLUSTERS; do

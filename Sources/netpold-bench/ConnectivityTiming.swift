@@ -22,7 +22,7 @@ extension Bench {
         var server: String?
 
         @Flag(help: "Also time the pod-level connectivity as CSV (every pod pair).")
-        var pods = false
+        var podPairs = false
 
         @Flag(inversion: .prefixedNo, help: "Time the namespace matrix.")
         var matrix = true
@@ -54,7 +54,7 @@ extension Bench {
                     position % 2 == 0 ? .to : .from, .pod(namespace: parts[0], name: parts[1]), port: nil, protocol: nil,
                     index: index, jobs: .cores)
                 samples.append(Measure.nanoseconds(clock.now - start))
-                listed += answer.pods.count
+                listed += answer.podCount
             }
             samples.sort()
             start = clock.now
@@ -64,7 +64,9 @@ extension Bench {
                     .count : 0
             let matrixTime = Measure.nanoseconds(clock.now - start)
             let afterKB = Measure.residentKilobytes()
-            print("cluster: \(set.podCount) pods, \(set.policyCount) policies; \(index.classCount) pod classes, \(index.atomCount) address ranges")
+            print(
+                "cluster: \(set.podCount) pods, \(set.policyCount) policies; \(index.classCount) pod classes, \(index.atomCount) address ranges"
+            )
             print(row("connectivity index build", Measure.format(indexTime / 1e6, "ms")))
             print(row("reachability p50 (in process)", Measure.format(Measure.percentile(samples, 0.5) / 1e6, "ms")))
             print(row("reachability p99 (in process)", Measure.format(Measure.percentile(samples, 0.99) / 1e6, "ms")))
@@ -75,7 +77,8 @@ extension Bench {
             print(
                 row(
                     "resident size: compiled, after",
-                    "\(compiledKB / 1024) MiB, \(afterKB / 1024) MiB (+\(Measure.format(100 * Double(afterKB - compiledKB) / Double(max(1, compiledKB)), "%")))"))
+                    "\(compiledKB / 1024) MiB, \(afterKB / 1024) MiB (+\(Measure.format(100 * Double(afterKB - compiledKB) / Double(max(1, compiledKB)), "%")))"
+                ))
         }
 
         private func overHTTP(_ server: String, targets: [String], row: (String, String) -> String) throws {
@@ -103,10 +106,13 @@ extension Bench {
             if matrix {
                 print(row("namespace matrix (HTTP)", Measure.format(matrixTime / 1e6, "ms") + " (\(cells.body.count) bytes)"))
             }
-            if pods {
+            if podPairs {
                 let (csvTime, csv) = try get("/v1/connectivity?format=csv")
                 let lines = csv.body.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } - 1
-                print(row("pod pairs as CSV (HTTP)", Measure.format(csvTime / 1e6, "ms") + " (\(lines) lines, \(csv.body.count) bytes)"))
+                print(
+                    row(
+                        "pod pairs as CSV (HTTP)",
+                        Measure.format(csvTime / 1e6, "ms") + " (\(lines) lines, \(csv.body.count) bytes)"))
             }
         }
     }

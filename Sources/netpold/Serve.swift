@@ -74,6 +74,9 @@ extension Netpold {
         @Option(help: "Seconds an import or export waits in line before it is refused with 429.")
         var importQueueTimeout: Double = 30
 
+        @Option(help: "Connections (pairs) a connectivity answer may list; above it the question must be narrowed (422).")
+        var maxConnections: Int = 1_000_000
+
         /// `--log-level`: swift-log's levels, by name.
         enum LogLevel: String, ExpressibleByArgument, CaseIterable {
             case trace, debug, info, notice, warning, error, critical
@@ -136,6 +139,8 @@ extension Netpold {
             options.openAPI = FileLocator.read(openapi, fallback: "openapi.yaml")
             guard maxConcurrentImports >= 1 else { throw ValidationError("--max-concurrent-imports must be at least 1") }
             guard importQueueTimeout >= 0 else { throw ValidationError("--import-queue-timeout must not be negative") }
+            guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+            options.maxConnections = maxConnections
             options.heavyWork = HeavyWorkGate(
                 limit: maxConcurrentImports, timeout: .milliseconds(Int(importQueueTimeout * 1000)), lowersPriority: true)
             var apiLogger = Logger(label: "netpold.api")

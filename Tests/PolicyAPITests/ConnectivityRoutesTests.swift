@@ -25,7 +25,11 @@ import Testing
         #expect(answer.json["revision"] == .integer(5))
         #expect(
             answer.json["pods"]
-                == .array([.object(["pod": .string("x/a"), "ports": .object(["TCP": .array([.array([.integer(6379), .integer(6379)])])])])]))
+                == .array([
+                    .object([
+                        "pod": .string("x/a"), "ports": .object(["TCP": .array([.array([.integer(6379), .integer(6379)])])]),
+                    ])
+                ]))
         #expect(answer.json["addresses"] == .array([]), "no outside address reaches x/b")
     }
 
@@ -68,10 +72,15 @@ import Testing
         let pairs = json.json["connections"]?.arrayValue?.map { "\($0["from"]!.stringValue!) \($0["to"]!.stringValue!)" }
         #expect(pairs == ["x/a x/b", "x/a x/c", "x/b x/a", "x/b x/c", "x/c x/a"])
         let csv = api.send("GET", "/v1/connectivity?format=csv&port=6379")
-        #expect(csv.text == "from,to,protocol,ports\nx/a,x/b,TCP,6379\nx/a,x/c,TCP,6379\nx/b,x/a,TCP,6379\nx/b,x/c,TCP,6379\nx/c,x/a,TCP,6379\n")
+        #expect(
+            csv.text
+                == "from,to,protocol,ports\nx/a,x/b,TCP,6379\nx/a,x/c,TCP,6379\nx/b,x/a,TCP,6379\nx/b,x/c,TCP,6379\nx/c,x/a,TCP,6379\n"
+        )
         let cells = api.send("GET", "/v1/connectivity?groupBy=namespace").json["connections"]
         #expect(cells?[0]?["pairs"] == .object(["allowed": .integer(5), "total": .integer(6)]))
-        #expect(api.send("GET", "/v1/connectivity?format=md").text.hasPrefix("| from | to | ports |\n|---|---|---|\n| x/a | x/b | TCP 6379 |"))
+        #expect(
+            api.send("GET", "/v1/connectivity?format=md").text.hasPrefix(
+                "| from | to | ports |\n|---|---|---|\n| x/a | x/b | TCP 6379 |"))
         #expect(api.send("GET", "/v1/connectivity?format=dot").text.contains(#""x/a" -> "x/b" [label="TCP 6379"];"#))
         let workloads = api.send("GET", "/v1/connectivity?groupBy=workload").json["connections"]?.arrayValue
         #expect(workloads?.first?["from"] == .string("x/a[Pod]"))

@@ -95,7 +95,8 @@ import Testing
                 let port = cluster.pick(RandomCluster.probePorts)
                 let proto = cluster.pick(TransportProtocol.allCases)
                 let single = try set.decide(
-                    DecisionRequest(source: Self.endpoint(source), destination: Self.endpoint(destination), port: port, protocol: proto))
+                    DecisionRequest(
+                        source: Self.endpoint(source), destination: Self.endpoint(destination), port: port, protocol: proto))
                 #expect(single.allowed == (byPair["\(source) \(destination)"]?[proto].contains(port) ?? false))
             }
         }
@@ -174,9 +175,15 @@ import Testing
         snapshot.upsert(.namespace(Namespace(name: "shop", labels: [:])))
         let owner = { (kind: String, name: String) in [OwnerReference(kind: kind, name: name)] }
         let pods = [
-            Pod(namespace: "shop", name: "web-7d9-a", labels: ["app": "web", "pod-template-hash": "7d9"], ips: [IPAddress("10.0.0.1")!], owners: owner("ReplicaSet", "web-7d9")),
-            Pod(namespace: "shop", name: "web-7d9-b", labels: ["app": "web", "pod-template-hash": "7d9", "canary": "yes"], ips: [IPAddress("10.0.0.2")!], owners: owner("ReplicaSet", "web-7d9")),
-            Pod(namespace: "shop", name: "db-0", labels: ["app": "db"], ips: [IPAddress("10.0.0.3")!], owners: owner("StatefulSet", "db")),
+            Pod(
+                namespace: "shop", name: "web-7d9-a", labels: ["app": "web", "pod-template-hash": "7d9"],
+                ips: [IPAddress("10.0.0.1")!], owners: owner("ReplicaSet", "web-7d9")),
+            Pod(
+                namespace: "shop", name: "web-7d9-b", labels: ["app": "web", "pod-template-hash": "7d9", "canary": "yes"],
+                ips: [IPAddress("10.0.0.2")!], owners: owner("ReplicaSet", "web-7d9")),
+            Pod(
+                namespace: "shop", name: "db-0", labels: ["app": "db"], ips: [IPAddress("10.0.0.3")!],
+                owners: owner("StatefulSet", "db")),
             Pod(namespace: "shop", name: "debug", labels: ["app": "debug"], ips: [IPAddress("10.0.0.4")!]),
         ]
         for pod in pods { snapshot.upsert(.pod(pod)) }

@@ -22,9 +22,12 @@ public enum ConnectivityFormat: String, Sendable, CaseIterable {
         case .md:
             Array(
                 (groupBy == .namespace
-                    ? "| from | to | ports | pod pairs allowed |\n|---|---|---|---|\n" : "| from | to | ports |\n|---|---|---|\n").utf8)
+                    ? "| from | to | ports | pod pairs allowed |\n|---|---|---|---|\n" : "| from | to | ports |\n|---|---|---|\n")
+                    .utf8)
         case .dot:
-            Array("// netpold connectivity, revision \(revision), grouped by \(groupBy.rawValue)\ndigraph connectivity {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n".utf8)
+            Array(
+                "// netpold connectivity, revision \(revision), grouped by \(groupBy.rawValue)\ndigraph connectivity {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n"
+                    .utf8)
         }
     }
 

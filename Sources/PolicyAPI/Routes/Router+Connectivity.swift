@@ -48,19 +48,12 @@ extension Router {
         let (set, index) = service.connectivity()
         let answer = try set.reachability(direction, endpoint, port: port, protocol: proto, index: index, jobs: .cores)
         var out: [UInt8] = []
-        out.reserveCapacity(64 + answer.pods.count * 64)
+        out.reserveCapacity(64 + index.podCount * 48)
         out.append(contentsOf: #"{"revision":\#(answer.revision),"\#(direction == .to ? "to" : "from")":"#.utf8)
         out.append(contentsOf: echo)
-        out.append(contentsOf: #","pods":["#.utf8)
-        for (position, item) in answer.pods.enumerated() {
-            if position > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: #"{"pod":"#.utf8)
-            JSONWriter.writeString(item.pod, into: &out)
-            out.append(contentsOf: #","ports":"#.utf8)
-            item.ports.writeJSON(into: &out)
-            out.append(UInt8(ascii: "}"))
-        }
-        out.append(contentsOf: #"],"addresses":["#.utf8)
+        out.append(contentsOf: #","pods":"#.utf8)
+        answer.writePodsJSON(into: &out)
+        out.append(contentsOf: #","addresses":["#.utf8)
         for (position, item) in answer.addresses.enumerated() {
             if position > 0 { out.append(UInt8(ascii: ",")) }
             out.append(contentsOf: #"{"cidr":""#.utf8)

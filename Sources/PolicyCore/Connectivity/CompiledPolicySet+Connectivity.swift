@@ -156,7 +156,8 @@ struct ClassPairs {
                             let id = row[Int(column)]
                             if id != 0 {
                                 pending.append(
-                                    ConnectivityEntry(from: sourceName, to: "\(other.namespace)/\(other.name)", ports: table[Int(id)]))
+                                    ConnectivityEntry(
+                                        from: sourceName, to: "\(other.namespace)/\(other.name)", ports: table[Int(id)]))
                             }
                         }
                     }
@@ -187,7 +188,8 @@ struct ClassPairs {
                     for key in index.podsByNamespace[namespace] ?? [] {
                         let party = index.classes[Int(index.classOfPod[key]!)].party
                         for (cidr, ports) in addressEntries(party, outbound: false, memo: memo) {
-                            pending.append(ConnectivityEntry(from: cidr.description, to: "\(key.namespace)/\(key.name)", ports: ports))
+                            pending.append(
+                                ConnectivityEntry(from: cidr.description, to: "\(key.namespace)/\(key.name)", ports: ports))
                         }
                     }
                     if !pending.isEmpty { return pending }
@@ -320,7 +322,8 @@ struct ClassPairs {
         for (item, _) in group {
             let party = index.classes[item].party
             for (position, atom) in index.atoms.enumerated() where !answers[position].isEmpty {
-                let ports = memo[outbound ? memo.pair(set, from: party, to: atom.party) : memo.pair(set, from: atom.party, to: party)]
+                let ports = memo[
+                    outbound ? memo.pair(set, from: party, to: atom.party) : memo.pair(set, from: atom.party, to: party)]
                 answers[position] = answers[position].intersection(ports)
             }
         }
@@ -334,10 +337,44 @@ struct ClassPairs {
         let count = names.count
         var position: [String: Int] = [:]
         for (offset, name) in names.enumerated() { position[name] = offset }
-        let classCount = index.classes.count
         let classNamespace = index.classes.map { position[$0.namespace]! }
         let sizes = names.map { index.podsByNamespace[$0]?.count ?? 0 }
 
+        let matrix =
+            namespaceCellsByBlocks(classNamespace, namespaceCount: count)
+            ?? namespaceCellsByPairs(classNamespace, namespaceCount: count)
+        var entries: [ConnectivityEntry] = []
+        for row in 0..<count {
+            for column in 0..<count where matrix[row][column].allowed > 0 {
+                let total = sizes[row] * sizes[column] - (row == column ? sizes[row] : 0)
+                entries.append(
+                    ConnectivityEntry(
+                        from: names[row], to: names[column], ports: matrix[row][column].ports,
+                        allowedPairs: matrix[row][column].allowed, totalPairs: total))
+            }
+        }
+                if query.externals {
+            let memo = self.memo()
+            for outbound in [true, false] {
+                for (row, name) in names.enumerated() where inScope(name) {
+                    for entry in namespaceAddresses(name, size: sizes[row], outbound: outbound, memo: memo) {
+                        entries.append(entry)
+                    }
+                }
+            }
+        }
+        if entries.count > limit { throw tooLarge(entries.count, limit) }
+        var done = false
+        return {
+            if done { return nil }
+            done = true
+            return entries
+        }
+    }
+
+    /// The matrix by visiting every pair of classes: the fallback of ``namespaceCellsByBlocks(_:namespaceCount:)``.
+    func namespaceCellsByPairs(_ classNamespace: [Int], namespaceCount count: Int) -> [[MatrixCell]] {
+        let classCount = index.classes.count
         // Per source class and in parallel: pod pairs allowed and the union of ports (as ids of
         // the job's memo), per destination namespace; then summed per namespace pair.
         typealias Cell = (allowed: Int, ports: Int32)
@@ -379,33 +416,7 @@ struct ClassPairs {
                 matrix[row][column].ports = matrix[row][column].ports.union(memo[cell.ports])
             }
         }
-        var entries: [ConnectivityEntry] = []
-        for row in 0..<count {
-            for column in 0..<count where matrix[row][column].allowed > 0 {
-                let total = sizes[row] * sizes[column] - (row == column ? sizes[row] : 0)
-                entries.append(
-                    ConnectivityEntry(
-                        from: names[row], to: names[column], ports: matrix[row][column].ports,
-                        allowedPairs: matrix[row][column].allowed, totalPairs: total))
-            }
-        }
-        if query.externals {
-            let memo = self.memo()
-            for outbound in [true, false] {
-                for (row, name) in names.enumerated() where inScope(name) {
-                    for entry in namespaceAddresses(name, size: sizes[row], outbound: outbound, memo: memo) {
-                        entries.append(entry)
-                    }
-                }
-            }
-        }
-        if entries.count > limit { throw tooLarge(entries.count, limit) }
-        var done = false
-        return {
-            if done { return nil }
-            done = true
-            return entries
-        }
+        return matrix
     }
 
     /// A namespace towards (or from) the address ranges: per range, how many of its pods have
@@ -416,7 +427,8 @@ struct ClassPairs {
         for item in index.classes where item.namespace == namespace {
             for (position, atom) in index.atoms.enumerated() {
                 let ports = memo[
-                    outbound ? memo.pair(set, from: item.party, to: atom.party) : memo.pair(set, from: atom.party, to: item.party)]
+                    outbound ? memo.pair(set, from: item.party, to: atom.party) : memo.pair(set, from: atom.party, to: item.party)
+                ]
                 if ports.isEmpty { continue }
                 allowed[position] += item.members.count
                 union[position] = union[position].union(ports)

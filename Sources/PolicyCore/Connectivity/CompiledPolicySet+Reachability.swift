@@ -1,11 +1,57 @@
 /// Who can reach one endpoint, and what it can reach: the union of the single decisions about it.
 public struct Reachability: Sendable {
     public let revision: Int64
-    /// Pods (`ns/name`, sorted) with something allowed, and what.
-    public var pods: [(pod: String, ports: ProtocolPorts)] = []
     /// Address ranges outside every stored pod, in address order; ranges allowed the same ports are
     /// one entry, written as the fewest CIDRs.
     public var addresses: [(cidr: CIDR, ports: ProtocolPorts)] = []
+    /// The answer per pod class; pods are listed from the index when asked for, so a hundred
+    /// thousand names are not built as strings only to be written out.
+    let perClass: [ProtocolPorts]
+    let index: ConnectivityIndex
+    /// The pod asked about, never listed with itself.
+    let itself: ObjectKey?
+
+    /// Pods (`ns/name`, sorted) with something allowed, and what.
+    public var pods: [(pod: String, ports: ProtocolPorts)] {
+        var result: [(pod: String, ports: ProtocolPorts)] = []
+        for (position, key) in index.podOrder.enumerated() where key != itself {
+            let ports = perClass[Int(index.podClass[position])]
+            if !ports.isEmpty { result.append(("\(key.namespace)/\(key.name)", ports)) }
+        }
+        return result
+    }
+
+    /// `[{"pod":"ns/name","ports":{...}},...]`, written straight from the index: each pod's name was
+    /// encoded once when the index was built, each class's ports once here.
+    public func writePodsJSON(into out: inout [UInt8]) {
+        var encoded = [[UInt8]?](repeating: nil, count: perClass.count)
+        var first = true
+        out.append(UInt8(ascii: "["))
+        for (position, key) in index.podOrder.enumerated() {
+            let item = Int(index.podClass[position])
+            if perClass[item].isEmpty || key == itself { continue }
+            if encoded[item] == nil {
+                var bytes = Array(#","ports":"#.utf8)
+                perClass[item].writeJSON(into: &bytes)
+                bytes.append(UInt8(ascii: "}"))
+                encoded[item] = bytes
+            }
+            out.append(contentsOf: first ? #"{"pod":"#.utf8 : #",{"pod":"#.utf8)
+            first = false
+            out.append(contentsOf: index.podNameJSON[position])
+            out.append(contentsOf: encoded[item]!)
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// How many pods the answer lists.
+    public var podCount: Int {
+        var count = 0
+        for (position, key) in index.podOrder.enumerated() where key != itself {
+            if !perClass[Int(index.podClass[position])].isEmpty { count += 1 }
+        }
+        return count
+    }
 }
 
 extension CompiledPolicySet {
@@ -59,19 +105,14 @@ extension CompiledPolicySet {
                 }
             }
         }
-        var answer = Reachability(revision: revision)
-        for namespace in index.namespaces {
-            for key in index.podsByNamespace[namespace] ?? [] where key != itself {
-                guard let position = index.classOfPod[key] else { continue }
-                let ports = perClass[Int(position)]
-                if !ports.isEmpty { answer.pods.append(("\(key.namespace)/\(key.name)", ports)) }
-            }
-        }
+        var answer = Reachability(revision: revision, perClass: perClass, index: index, itself: itself)
         // Address to address is no pod's business: only a pod subject has address peers.
         guard resolved.pod != nil else { return answer }
         let memo = SideMemo(index: index, port: port, protocol: proto)
         let perAtom = index.atoms.map { atom in
-            memo[direction == .to ? memo.pair(self, from: atom.party, to: subject) : memo.pair(self, from: subject, to: atom.party)]
+            memo[
+                direction == .to ? memo.pair(self, from: atom.party, to: subject) : memo.pair(self, from: subject, to: atom.party)
+            ]
         }
         answer.addresses = AddressMerge.cidrs(index.atoms.map(\.range), perAtom)
         return answer

@@ -16,6 +16,10 @@ public final class ConnectivityIndex: Sendable {
     /// Namespaces with pods, sorted, and each one's pods, sorted by name.
     let namespaces: [String]
     let podsByNamespace: [String: [ObjectKey]]
+    /// Every pod, sorted by namespace and name; its class, and its name as a JSON string, alongside.
+    let podOrder: [ObjectKey]
+    let podClass: [Int32]
+    let podNameJSON: [[UInt8]]
     /// `ns/name[Kind]` of each pod's workload, as kubectl names the owner.
     let workloadOfPod: [ObjectKey: String]
     private let portsIDs: [[Pod.NamedPort]: Int32]
@@ -90,6 +94,16 @@ public final class ConnectivityIndex: Sendable {
         self.classOfPod = classOfPod
         podsByNamespace = byNamespace.mapValues { $0.sorted() }
         namespaces = byNamespace.keys.sorted()
+        var order: [ObjectKey] = []
+        order.reserveCapacity(classOfPod.count)
+        for namespace in namespaces { order.append(contentsOf: podsByNamespace[namespace] ?? []) }
+        podOrder = order
+        podClass = order.map { classOfPod[$0]! }
+        podNameJSON = order.map { key in
+            var bytes: [UInt8] = []
+            JSONWriter.writeString(key.namespace + "/" + key.name, into: &bytes)
+            return bytes
+        }
         self.portsIDs = portsIDs
         let classTotal = built.count
         atoms = cuts.outside(podAddresses).enumerated().map { position, piece in
@@ -141,6 +155,7 @@ public final class ConnectivityIndex: Sendable {
     }
 
     public var classCount: Int { classes.count }
+    public var podCount: Int { podOrder.count }
     public var atomCount: Int { atoms.count }
 
     private struct ClassKey: Hashable {

@@ -25,7 +25,8 @@ final class RuleColumns: Sendable {
         let second: Int32
     }
 
-    init(_ set: CompiledPolicySet, classes: [ConnectivityIndex.PodClass], atoms: [ConnectivityIndex.AddressAtom],
+    init(
+        _ set: CompiledPolicySet, classes: [ConnectivityIndex.PodClass], atoms: [ConnectivityIndex.AddressAtom],
         namespaces: [UInt32: Range<Int>]
     ) {
         let width = classes.count + atoms.count
@@ -81,6 +82,12 @@ final class RuleColumns: Sendable {
             position += 1
         }
         return result
+    }
+
+    /// Word `word` of a column.
+    @inline(__always)
+    func word(_ column: Int32, _ word: Int) -> UInt64 {
+        words[Int(column) * stride + word]
     }
 
     @inline(__always)
