@@ -102,7 +102,7 @@ extension ClassPairs {
         }
 
         /// The block of each class on the other side for one subject key, and each block's answer.
-        func split(_ subject: Int, _ key: SideKey, egress: Bool) -> (blockOf: [UInt16], answers: [Int32])? {
+        func split(_ subject: Int, _ key: SideKey, egress: Bool, _ memo: SideMemo) -> (blockOf: [UInt16], answers: [Int32])? {
             let party = classes[subject].party
             let table = egress ? party.pod!.egressTable : party.pod!.ingressTable
             if table.policies.isEmpty {
@@ -145,8 +145,10 @@ extension ClassPairs {
 
         // Egress blocks of each isolated source's key: for each destination, its block's answer.
         var outKeys: [SideKey: Int] = [:]
-        var outBlocks: [[UInt16]] = []
-        var outAnswers: [[Int32]] = []
+        // Flat: one run of classCount block numbers per key, and each key's answers from an offset.
+        var outBlocks: [UInt16] = []
+        var outAnswers: [Int32] = []
+        var outAnswerStart: [Int] = []
         var outKeyOf = [Int32](repeating: -1, count: classCount)
         for source in isolated {
             guard let key = key(source, egress: true) else { return nil }
@@ -154,11 +156,12 @@ extension ClassPairs {
                 outKeyOf[source] = Int32(found)
                 continue
             }
-            guard let (blockOf, answers) = split(source, key, egress: true) else { return nil }
-            outKeys[key] = outAnswers.count
-            outKeyOf[source] = Int32(outAnswers.count)
-            outBlocks.append(blockOf)
-            outAnswers.append(answers)
+            guard let (blockOf, answers) = split(source, key, egress: true, memo) else { return nil }
+            outKeys[key] = outAnswerStart.count
+            outKeyOf[source] = Int32(outAnswerStart.count)
+            outBlocks.append(contentsOf: blockOf)
+            outAnswerStart.append(outAnswers.count)
+            outAnswers.append(contentsOf: answers)
         }
 
         // Per destination key: open sources count per block; isolated ones pair by pair.
@@ -167,56 +170,93 @@ extension ClassPairs {
             guard let key = key(destination, egress: false) else { return nil }
             inKeys[key, default: []].append(destination)
         }
-        var allowed = [[Int]](repeating: [Int](repeating: 0, count: namespaceCount), count: namespaceCount)
-        var ports = [[Int32]](repeating: [Int32](repeating: SideMemo.nothing, count: namespaceCount), count: namespaceCount)
-        for (key, destinations) in inKeys {
-            guard let (blockOf, answers) = split(destinations[0], key, egress: false) else { return nil }
-            // Open sources: pods with anything allowed, and the union of what, per namespace.
-            var weight = [Int](repeating: 0, count: namespaceCount)
-            var union = [Int32](repeating: SideMemo.nothing, count: namespaceCount)
-            for source in 0..<classCount where isolatedIndex[source] < 0 {
-                let answer = answers[Int(blockOf[source])]
-                if answer == SideMemo.nothing { continue }
-                let row = classNamespace[source]
-                weight[row] += sizes[source]
-                union[row] = memo.union(union[row], answer)
-            }
-            for destination in destinations {
-                let column = classNamespace[destination]
-                let wide = inScope[destination]
-                let selfOpen = isolatedIndex[destination] < 0 && answers[Int(blockOf[destination])] != SideMemo.nothing
-                for row in 0..<namespaceCount where weight[row] > 0 {
-                    guard wide || scopeRows[row] else { continue }
-                    var pairs = weight[row] * sizes[destination]
-                    if selfOpen && row == column { pairs -= sizes[destination] }
-                    if pairs == 0 { continue }
-                    allowed[row][column] += pairs
-                    ports[row][column] = memo.union(ports[row][column], union[row])
+        // In parallel over destination keys, each job with its own copy of the memo (same ids so
+        // far) and its own cells; the cells are added up as port sets at the end.
+        let keys = Array(inKeys)
+        typealias Part = (allowed: [Int], ports: [Int32], memo: SideMemo, failed: Bool)
+        var parts = [Part?](repeating: nil, count: keys.count)
+        parts.withUnsafeMutableBufferPointer { out in
+            jobs.forEachRange(keys.count, minimum: 16) { range in
+                let memo = memo.copy()
+                var allowed = [Int](repeating: 0, count: namespaceCount * namespaceCount)
+                var ports = [Int32](repeating: SideMemo.nothing, count: namespaceCount * namespaceCount)
+                var failed = false
+                var weight = [Int](repeating: 0, count: namespaceCount)
+                var union = [Int32](repeating: SideMemo.nothing, count: namespaceCount)
+                outBlocks.withUnsafeBufferPointer { outBlocks in
+                    outAnswers.withUnsafeBufferPointer { outAnswers in
+                        for position in range where !failed {
+                            let (key, destinations) = keys[position]
+                            guard let (blockOf, answers) = split(destinations[0], key, egress: false, memo) else {
+                                failed = true
+                                break
+                            }
+                            // Open sources: pods with anything allowed, and the union of what, per namespace.
+                            for row in 0..<namespaceCount {
+                                weight[row] = 0
+                                union[row] = SideMemo.nothing
+                            }
+                            for source in 0..<classCount where isolatedIndex[source] < 0 {
+                                let answer = answers[Int(blockOf[source])]
+                                if answer == SideMemo.nothing { continue }
+                                let row = classNamespace[source]
+                                weight[row] += sizes[source]
+                                union[row] = memo.union(union[row], answer)
+                            }
+                            for destination in destinations {
+                                let column = classNamespace[destination]
+                                let wide = inScope[destination]
+                                let selfOpen =
+                                    isolatedIndex[destination] < 0 && answers[Int(blockOf[destination])] != SideMemo.nothing
+                                for row in 0..<namespaceCount where weight[row] > 0 {
+                                    guard wide || scopeRows[row] else { continue }
+                                    var pairs = weight[row] * sizes[destination]
+                                    if selfOpen && row == column { pairs -= sizes[destination] }
+                                    if pairs == 0 { continue }
+                                    allowed[row * namespaceCount + column] += pairs
+                                    ports[row * namespaceCount + column] = memo.union(ports[row * namespaceCount + column], union[row])
+                                }
+                            }
+                            for source in isolated {
+                                let into = answers[Int(blockOf[source])]
+                                if into == SideMemo.nothing { continue }
+                                let outKey = Int(outKeyOf[source])
+                                let base = outKey * classCount
+                                let start = outAnswerStart[outKey]
+                                let row = classNamespace[source]
+                                for destination in destinations {
+                                    let out = outAnswers[start + Int(outBlocks[base + destination])]
+                                    if out == SideMemo.nothing { continue }
+                                    guard inScope[source] || inScope[destination] else { continue }
+                                    let both = memo.intersection(out, into)
+                                    if both == SideMemo.nothing { continue }
+                                    let pairs = sizes[source] * sizes[destination] - (source == destination ? sizes[source] : 0)
+                                    if pairs == 0 { continue }
+                                    let cell = row * namespaceCount + classNamespace[destination]
+                                    allowed[cell] += pairs
+                                    ports[cell] = memo.union(ports[cell], both)
+                                }
+                            }
+                        }
+                    }
                 }
+                out[range.lowerBound] = (allowed, ports, memo, failed)
             }
-            for source in isolated {
-                let into = answers[Int(blockOf[source])]
-                if into == SideMemo.nothing { continue }
-                let outKey = Int(outKeyOf[source])
-                let outBlockOf = outBlocks[outKey]
-                let blockAnswers = outAnswers[outKey]
-                let row = classNamespace[source]
-                for destination in destinations {
-                    let out = blockAnswers[Int(outBlockOf[destination])]
-                    if out == SideMemo.nothing { continue }
-                    guard inScope[source] || inScope[destination] else { continue }
-                    let both = memo.intersection(out, into)
-                    if both == SideMemo.nothing { continue }
-                    let pairs = sizes[source] * sizes[destination] - (source == destination ? sizes[source] : 0)
-                    if pairs == 0 { continue }
-                    let column = classNamespace[destination]
-                    allowed[row][column] += pairs
-                    ports[row][column] = memo.union(ports[row][column], both)
+        }
+        var allowed = [[Int]](repeating: [Int](repeating: 0, count: namespaceCount), count: namespaceCount)
+        var cellPorts = [[ProtocolPorts]](repeating: [ProtocolPorts](repeating: .none, count: namespaceCount), count: namespaceCount)
+        for part in parts {
+            guard let part else { continue }
+            if part.failed { return nil }
+            for row in 0..<namespaceCount {
+                for column in 0..<namespaceCount where part.allowed[row * namespaceCount + column] > 0 {
+                    allowed[row][column] += part.allowed[row * namespaceCount + column]
+                    cellPorts[row][column] = cellPorts[row][column].union(part.memo[part.ports[row * namespaceCount + column]])
                 }
             }
         }
         return (0..<namespaceCount).map { row in
-            (0..<namespaceCount).map { column in (allowed[row][column], memo[ports[row][column]]) }
+            (0..<namespaceCount).map { column in (allowed[row][column], cellPorts[row][column]) }
         }
     }
 }

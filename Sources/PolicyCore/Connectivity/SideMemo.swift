@@ -15,6 +15,9 @@ final class SideMemo {
     private var fast: [FastKey: Int32] = [:]
     private var slow: [SlowKey: Int32] = [:]
     private var intersections: [UInt64: Int32] = [:]
+    /// Intersections of small ids, without hashing: most set answers have a few dozen distinct answers.
+    private var smallIntersections = [Int32](repeating: -1, count: SideMemo.small * SideMemo.small)
+    private static let small = 256
     private var unions: [UInt64: Int32] = [:]
     private let index: ConnectivityIndex?
     private let port: Int?
@@ -116,9 +119,30 @@ final class SideMemo {
         return intersection(out, into)
     }
 
+    /// A memo that starts from this one's answers (same ids), for another thread.
+    func copy() -> SideMemo {
+        let other = SideMemo(index: index, port: port, protocol: proto)
+        other.values = values
+        other.ids = ids
+        other.fast = fast
+        other.slow = slow
+        other.intersections = intersections
+        other.unions = unions
+        other.smallIntersections = smallIntersections
+        return other
+    }
+
     func intersection(_ first: Int32, _ second: Int32) -> Int32 {
         if first == second || second == Self.everything || first == Self.nothing { return first }
         if first == Self.everything || second == Self.nothing { return second }
+        if first < Self.small && second < Self.small {
+            let slot = Int(first) * Self.small + Int(second)
+            let found = smallIntersections[slot]
+            if found >= 0 { return found }
+            let made = id(values[Int(first)].intersection(values[Int(second)]))
+            smallIntersections[slot] = made
+            return made
+        }
         let key = UInt64(UInt32(min(first, second))) << 32 | UInt64(UInt32(max(first, second)))
         if let found = intersections[key] { return found }
         let made = id(values[Int(first)].intersection(values[Int(second)]))
