@@ -71,6 +71,19 @@ import Testing
                 }
             }
         }
+        // A pod that is not stored (evaluated pair by pair, outside the index) answers the same way.
+        let hypothetical = Endpoint.workload(namespace: "a", labels: ["app": "web", "tier": "1"], ip: nil)
+        for direction in [CompiledPolicySet.ReachDirection.to, .from] {
+            let answer = try set.reachability(direction, hypothetical, port: nil, protocol: nil, index: index)
+            let byPod = Dictionary(uniqueKeysWithValues: answer.pods.map { ($0.pod, $0.ports) })
+            for name in names {
+                let expected =
+                    direction == .to
+                    ? try Self.decided(set, Self.endpoint(name), hypothetical)
+                    : try Self.decided(set, hypothetical, Self.endpoint(name))
+                #expect((byPod[name] ?? .none) == expected, "seed \(seed): \(direction) a hypothetical web pod, pod \(name)")
+            }
+        }
         #expect(listed > 0)
     }
 

@@ -92,7 +92,62 @@ extension CompiledPolicySet {
             subject = atom.party
         }
 
-        // One answer per class, in parallel; pods of a class all get their class's answer.
+        let perClass =
+            reachByBlocks(direction, subject, port: port, protocol: proto, index: index)
+            ?? reachByPairs(direction, subject, port: port, protocol: proto, index: index, jobs: jobs)
+        var answer = Reachability(revision: revision, perClass: perClass, index: index, itself: itself)
+        // Address to address is no pod's business: only a pod subject has address peers.
+        guard resolved.pod != nil else { return answer }
+        let memo = SideMemo(index: index, port: port, protocol: proto)
+        let perAtom = index.atoms.map { atom in
+            memo[
+                direction == .to ? memo.pair(self, from: atom.party, to: subject) : memo.pair(self, from: subject, to: atom.party)
+            ]
+        }
+        answer.addresses = AddressMerge.cidrs(index.atoms.map(\.range), perAtom)
+        return answer
+    }
+}
+
+extension CompiledPolicySet {
+    /// One answer per class for a stored pod: the subject's own side splits the classes into
+    /// blocks of equal criteria (one walk per block), and the other side is one walk per key of
+    /// the other classes' tables (classes whose table is empty allow everything).
+    func reachByBlocks(
+        _ direction: ReachDirection, _ subject: Party, port: Int?, protocol proto: TransportProtocol?, index: ConnectivityIndex
+    ) -> [ProtocolPorts]? {
+        let splitter = BlockSplitter(index: index)
+        let egress = direction == .from
+        guard let key = splitter.key(subject, egress: egress) else { return nil }
+        let memo = SideMemo(index: index, port: port, protocol: proto)
+        guard let (blockOf, answers) = splitter.split(self, subject, key, egress: egress, memo) else { return nil }
+        var others: [BlockSplitter.SideKey: Int32] = [:]
+        var result = [ProtocolPorts](repeating: .none, count: index.classes.count)
+        for (position, item) in index.classes.enumerated() {
+            let own = answers[Int(blockOf[position])]
+            if own == SideMemo.nothing { continue }
+            let party = item.party
+            let table = egress ? party.pod!.ingressTable : party.pod!.egressTable
+            var other = SideMemo.everything
+            if !table.policies.isEmpty {
+                guard let otherKey = splitter.key(party, egress: !egress) else { return nil }
+                if let found = others[otherKey] {
+                    other = found
+                } else {
+                    other = memo.side(self, subject: party, peer: subject, egress: !egress)
+                    others[otherKey] = other
+                }
+            }
+            result[position] = memo[memo.intersection(own, other)]
+        }
+        return result
+    }
+
+    /// One answer per class, pair by pair: for a subject outside the index (a hypothetical pod, an address).
+    func reachByPairs(
+        _ direction: ReachDirection, _ subject: Party, port: Int?, protocol proto: TransportProtocol?,
+        index: ConnectivityIndex, jobs: JobRunner
+    ) -> [ProtocolPorts] {
         var perClass = [ProtocolPorts](repeating: .none, count: index.classes.count)
         perClass.withUnsafeMutableBufferPointer { out in
             jobs.forEachRange(index.classes.count, minimum: 4096) { range in
@@ -105,17 +160,7 @@ extension CompiledPolicySet {
                 }
             }
         }
-        var answer = Reachability(revision: revision, perClass: perClass, index: index, itself: itself)
-        // Address to address is no pod's business: only a pod subject has address peers.
-        guard resolved.pod != nil else { return answer }
-        let memo = SideMemo(index: index, port: port, protocol: proto)
-        let perAtom = index.atoms.map { atom in
-            memo[
-                direction == .to ? memo.pair(self, from: atom.party, to: subject) : memo.pair(self, from: subject, to: atom.party)
-            ]
-        }
-        answer.addresses = AddressMerge.cidrs(index.atoms.map(\.range), perAtom)
-        return answer
+        return perClass
     }
 }
 

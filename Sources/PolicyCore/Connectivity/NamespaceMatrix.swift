@@ -18,129 +18,20 @@ extension ClassPairs {
         let classes = index.classes
         let classCount = classes.count
         guard classCount > 0 else { return [] }
-        let columns = index.columns
-        let stride = columns.stride
         let memo = self.memo()
-        let family = classes.map { item -> UInt8 in
-            guard let first = item.party.view.pod?.ips.first else { return 0 }
-            return first.isIPv4 ? 4 : 6
-        }
         let sizes = classes.map(\.members.count)
 
-        // Masks over classes.
-        func mask(_ test: (Int) -> Bool) -> [UInt64] {
-            var words = [UInt64](repeating: 0, count: stride)
-            for item in 0..<classCount where test(item) { words[item >> 6] |= 1 << UInt64(item & 63) }
-            return words
-        }
-        let all = mask { _ in true }
-        let familyOrNone: [UInt8: [UInt64]] = [
-            4: mask { family[$0] == 4 || family[$0] == 0 }, 6: mask { family[$0] == 6 || family[$0] == 0 },
-        ]
-        let familyOnly: [UInt8: [UInt64]] = [4: mask { family[$0] == 4 }, 6: mask { family[$0] == 6 }]
-        let noFamily = mask { family[$0] == 0 }
         let isolated = (0..<classCount).filter { !classes[$0].party.pod!.egressTable.policies.isEmpty }
         var isolatedIndex = [Int32](repeating: -1, count: classCount)
         for (position, item) in isolated.enumerated() { isolatedIndex[item] = Int32(position) }
         let inScope = classes.map { self.inScope($0.namespace) }
         let scopeRows = index.namespaces.map { self.inScope($0) }
 
-        /// Classes that fall apart by the given rule masks, as a block number per class. Each mask
-        /// moves its members of a block to a new block; masks are mostly confined to a namespace,
-        /// so only their set bits are visited.
-        func blocks(_ masks: [[UInt64]]) -> (blockOf: [UInt16], count: Int)? {
-            var blockOf = [UInt16](repeating: 0, count: classCount)
-            var count = 1
-            var moved = [Int32](repeating: -1, count: 1)
-            for rule in masks {
-                moved = [Int32](repeating: -1, count: count)
-                for word in rule.indices {
-                    var rest = rule[word]
-                    if word == rule.count - 1 || (word + 1) << 6 > classCount {
-                        let valid = classCount - word << 6
-                        if valid < 64 { rest &= valid <= 0 ? 0 : (UInt64(1) << UInt64(valid)) - 1 }
-                    }
-                    while rest != 0 {
-                        let item = word << 6 | rest.trailingZeroBitCount
-                        rest &= rest - 1
-                        let old = Int(blockOf[item])
-                        if moved[old] < 0 {
-                            if count == Int(UInt16.max) { return nil }
-                            moved[old] = Int32(count)
-                            count += 1
-                        }
-                        blockOf[item] = UInt16(moved[old])
-                    }
-                }
-            }
-            return (blockOf, count)
-        }
-        func column(_ id: Int32) -> [UInt64] { (0..<stride).map { columns.word(id, $0) } }
-        func and(_ first: [UInt64], _ second: [UInt64]) -> [UInt64] { zip(first, second).map { $0 & $1 } }
-        func or(_ first: [UInt64], _ second: [UInt64]) -> [UInt64] { zip(first, second).map { $0 | $1 } }
-        // Destinations by what their ingress answer can depend on besides the source.
-        struct SideKey: Hashable {
-            let slot: Int32
-            let family: UInt8
-            let portsID: Int32
-            let calico: [UInt64]
-        }
-        func key(_ item: Int, egress: Bool) -> SideKey? {
-            let party = classes[item].party
-            let table = egress ? party.pod!.egressTable : party.pod!.ingressTable
-            let slot = egress ? party.egressSlot : party.ingressSlot
-            guard let refs = index.tableRefs[Int(slot)] else { return nil }
-            var calico = [UInt64](repeating: 0, count: (table.code.rules.count + 63) / 64)
-            for (position, rule) in table.code.rules.enumerated() where rule.isCalico {
-                // The subject's own entity: the destination's for ingress, the source's for egress.
-                if columns.bit(egress ? refs[position].first : refs[position].second, party.element) {
-                    calico[position >> 6] |= 1 << UInt64(position & 63)
-                }
-            }
-            let ports = !egress && table.usesNamedPorts ? party.portsID : -1
-            return SideKey(slot: slot, family: family[item], portsID: ports, calico: calico)
-        }
-
-        /// The block of each class on the other side for one subject key, and each block's answer.
+        let splitter = BlockSplitter(index: index)
+        typealias SideKey = BlockSplitter.SideKey
+        func key(_ item: Int, egress: Bool) -> SideKey? { splitter.key(classes[item].party, egress: egress) }
         func split(_ subject: Int, _ key: SideKey, egress: Bool, _ memo: SideMemo) -> (blockOf: [UInt16], answers: [Int32])? {
-            let party = classes[subject].party
-            let table = egress ? party.pod!.egressTable : party.pod!.ingressTable
-            if table.policies.isEmpty {
-                return ([UInt16](repeating: 0, count: classCount), [SideMemo.everything])
-            }
-            let refs = index.tableRefs[Int(key.slot)]!
-            var masks: [[UInt64]] = []
-            for (position, rule) in table.code.rules.enumerated() {
-                if !rule.isCalico {
-                    masks.append(column(refs[position].first))
-                    continue
-                }
-                guard key.calico[position >> 6] >> UInt64(position & 63) & 1 == 1 else { continue }
-                var peers = column(egress ? refs[position].second : refs[position].first)
-                if rule.ipVersion != 0 {
-                    let version = rule.ipVersion
-                    // The connection's family: the destination's address, else the source's.
-                    let allowed: [UInt64]
-                    if egress {
-                        allowed =
-                            key.family == 0 || key.family == version
-                            ? or(familyOnly[version]!, noFamily) : familyOnly[version]!
-                    } else {
-                        allowed = key.family == 0 ? familyOrNone[version]! : (key.family == version ? all : mask { _ in false })
-                    }
-                    peers = and(peers, allowed)
-                }
-                masks.append(peers)
-            }
-            if egress && table.usesNamedPorts {
-                for id in Set(classes.map(\.party.portsID)) { masks.append(mask { classes[$0].party.portsID == id }) }
-            }
-            guard let (blockOf, count) = blocks(masks) else { return nil }
-            var answers = [Int32](repeating: -1, count: count)
-            for item in 0..<classCount where answers[Int(blockOf[item])] < 0 {
-                answers[Int(blockOf[item])] = memo.side(set, subject: party, peer: classes[item].party, egress: egress)
-            }
-            return (blockOf, answers)
+            splitter.split(set, classes[subject].party, key, egress: egress, memo)
         }
 
         // Egress blocks of each isolated source's key: for each destination, its block's answer.

@@ -1,0 +1,141 @@
+/// Splits the classes on the other side of one subject's rule table into blocks whose members
+/// meet the same rules' criteria, so one answer stands for each block.
+///
+/// A side of a pair depends on the other class only through which of the table's rules' criteria
+/// it meets (and, for egress rules naming a port, the destination's named ports). The subject's
+/// own part, the ``SideKey``, is its table, family, named ports and which of its own Calico
+/// entities hold. Splitting is done on the rule columns, visiting only their set bits.
+struct BlockSplitter {
+    let index: ConnectivityIndex
+    private let classCount: Int
+    private let stride: Int
+    private let family: [UInt8]
+    private let all: [UInt64]
+    private let none: [UInt64]
+    private let noFamily: [UInt64]
+    private let familyOnly: [UInt8: [UInt64]]
+    private let familyOrNone: [UInt8: [UInt64]]
+    /// Classes per named-ports id, for egress tables that name a port.
+    private let byPorts: [[UInt64]]
+
+    /// What one side's answer depends on besides the other class.
+    struct SideKey: Hashable {
+        let slot: Int32
+        let family: UInt8
+        let portsID: Int32
+        let calico: [UInt64]
+    }
+
+    init(index: ConnectivityIndex) {
+        self.index = index
+        let classes = index.classes
+        let classCount = classes.count
+        let stride = index.columns.stride
+        self.classCount = classCount
+        self.stride = stride
+        let family = classes.map { Self.family(of: $0.party) }
+        self.family = family
+        func mask(_ test: (Int) -> Bool) -> [UInt64] {
+            var words = [UInt64](repeating: 0, count: stride)
+            for item in 0..<classCount where test(item) { words[item >> 6] |= 1 << UInt64(item & 63) }
+            return words
+        }
+        all = mask { _ in true }
+        none = [UInt64](repeating: 0, count: stride)
+        noFamily = mask { family[$0] == 0 }
+        familyOnly = [4: mask { family[$0] == 4 }, 6: mask { family[$0] == 6 }]
+        familyOrNone = [4: mask { family[$0] == 4 || family[$0] == 0 }, 6: mask { family[$0] == 6 || family[$0] == 0 }]
+        byPorts = Set(classes.map(\.party.portsID)).sorted().map { id in mask { classes[$0].party.portsID == id } }
+    }
+
+    static func family(of party: Party) -> UInt8 {
+        guard let first = party.view.address ?? party.view.pod?.ips.first else { return 0 }
+        return first.isIPv4 ? 4 : 6
+    }
+
+    /// The subject's key for one direction; nil for a party outside the index.
+    func key(_ party: Party, egress: Bool) -> SideKey? {
+        guard let pod = party.pod, party.element >= 0 else { return nil }
+        let table = egress ? pod.egressTable : pod.ingressTable
+        let slot = egress ? party.egressSlot : party.ingressSlot
+        guard slot >= 0, let refs = index.tableRefs[Int(slot)] else { return nil }
+        var calico = [UInt64](repeating: 0, count: (table.code.rules.count + 63) / 64)
+        for (position, rule) in table.code.rules.enumerated() where rule.isCalico {
+            // The subject's own entity: the destination's for ingress, the source's for egress.
+            if index.columns.bit(egress ? refs[position].first : refs[position].second, party.element) {
+                calico[position >> 6] |= 1 << UInt64(position & 63)
+            }
+        }
+        let ports = !egress && table.usesNamedPorts ? party.portsID : -1
+        return SideKey(slot: slot, family: Self.family(of: party), portsID: ports, calico: calico)
+    }
+
+    /// The block of each class on the other side, and each block's answer (ids of `memo`).
+    func split(
+        _ set: CompiledPolicySet, _ party: Party, _ key: SideKey, egress: Bool, _ memo: SideMemo
+    ) -> (blockOf: [UInt16], answers: [Int32])? {
+        let table = egress ? party.pod!.egressTable : party.pod!.ingressTable
+        if table.policies.isEmpty { return ([UInt16](repeating: 0, count: classCount), [SideMemo.everything]) }
+        let refs = index.tableRefs[Int(key.slot)]!
+        var masks: [[UInt64]] = []
+        for (position, rule) in table.code.rules.enumerated() {
+            if !rule.isCalico {
+                masks.append(column(refs[position].first))
+                continue
+            }
+            guard key.calico[position >> 6] >> UInt64(position & 63) & 1 == 1 else { continue }
+            var peers = column(egress ? refs[position].second : refs[position].first)
+            if rule.ipVersion != 0 {
+                let version = rule.ipVersion
+                // The connection's family: the destination's address, else the source's.
+                let allowed: [UInt64]
+                if egress {
+                    allowed =
+                        key.family == 0 || key.family == version
+                        ? zip(familyOnly[version]!, noFamily).map { $0 | $1 } : familyOnly[version]!
+                } else {
+                    allowed = key.family == 0 ? familyOrNone[version]! : (key.family == version ? all : none)
+                }
+                peers = zip(peers, allowed).map { $0 & $1 }
+            }
+            masks.append(peers)
+        }
+        if egress && table.usesNamedPorts { masks += byPorts }
+        guard let (blockOf, count) = blocks(masks) else { return nil }
+        var answers = [Int32](repeating: -1, count: count)
+        for item in 0..<classCount where answers[Int(blockOf[item])] < 0 {
+            answers[Int(blockOf[item])] = memo.side(set, subject: party, peer: index.classes[item].party, egress: egress)
+        }
+        return (blockOf, answers)
+    }
+
+    private func column(_ id: Int32) -> [UInt64] { (0..<stride).map { index.columns.word(id, $0) } }
+
+    /// Classes that fall apart by the given masks, as a block number per class. Each mask moves its
+    /// members of a block to a new block; masks are mostly confined to a namespace, so only their
+    /// set bits are visited.
+    private func blocks(_ masks: [[UInt64]]) -> (blockOf: [UInt16], count: Int)? {
+        var blockOf = [UInt16](repeating: 0, count: classCount)
+        var count = 1
+        for rule in masks {
+            var moved = [Int32](repeating: -1, count: count)
+            for word in rule.indices {
+                var rest = rule[word]
+                let valid = classCount - word << 6
+                if valid < 64 { rest &= valid <= 0 ? 0 : (UInt64(1) << UInt64(valid)) - 1 }
+                while rest != 0 {
+                    let item = word << 6 | rest.trailingZeroBitCount
+                    rest &= rest - 1
+                    let old = Int(blockOf[item])
+                    if moved[old] < 0 {
+                        if count == Int(UInt16.max) { return nil }
+                        moved[old] = Int32(count)
+                        count += 1
+                    }
+                    blockOf[item] = UInt16(moved[old])
+                }
+            }
+        }
+        return (blockOf, count)
+    }
+}
