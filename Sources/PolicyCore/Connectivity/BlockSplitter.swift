@@ -55,19 +55,23 @@ struct BlockSplitter {
 
     /// The subject's key for one direction; nil for a party outside the index.
     func key(_ party: Party, egress: Bool) -> SideKey? {
+        Self.key(party, egress: egress, columns: index.columns, tableRefs: index.tableRefs)
+    }
+
+    static func key(_ party: Party, egress: Bool, columns: RuleColumns, tableRefs: [[RuleColumns.Ref]?]) -> SideKey? {
         guard let pod = party.pod, party.element >= 0 else { return nil }
         let table = egress ? pod.egressTable : pod.ingressTable
         let slot = egress ? party.egressSlot : party.ingressSlot
-        guard slot >= 0, let refs = index.tableRefs[Int(slot)] else { return nil }
+        guard slot >= 0, let refs = tableRefs[Int(slot)] else { return nil }
         var calico = [UInt64](repeating: 0, count: (table.code.rules.count + 63) / 64)
         for (position, rule) in table.code.rules.enumerated() where rule.isCalico {
             // The subject's own entity: the destination's for ingress, the source's for egress.
-            if index.columns.bit(egress ? refs[position].first : refs[position].second, party.element) {
+            if columns.bit(egress ? refs[position].first : refs[position].second, party.element) {
                 calico[position >> 6] |= 1 << UInt64(position & 63)
             }
         }
         let ports = !egress && table.usesNamedPorts ? party.portsID : -1
-        return SideKey(slot: slot, family: Self.family(of: party), portsID: ports, calico: calico)
+        return SideKey(slot: slot, family: family(of: party), portsID: ports, calico: calico)
     }
 
     /// The block of each class on the other side, and each block's answer (ids of `memo`).

@@ -6,7 +6,9 @@ public struct Reachability: Sendable {
     public var addresses: [(cidr: CIDR, ports: ProtocolPorts)] = []
     /// The answer per pod class; pods are listed from the index when asked for, so a hundred
     /// thousand names are not built as strings only to be written out.
-    let perClass: [ProtocolPorts]
+    /// Ids into `values`, per class.
+    let perClass: [Int32]
+    let values: [ProtocolPorts]
     let index: ConnectivityIndex
     /// The pod asked about, never listed with itself.
     let itself: ObjectKey?
@@ -15,7 +17,7 @@ public struct Reachability: Sendable {
     public var pods: [(pod: String, ports: ProtocolPorts)] {
         var result: [(pod: String, ports: ProtocolPorts)] = []
         for (position, key) in index.podOrder.enumerated() where key != itself {
-            let ports = perClass[Int(index.podClass[position])]
+            let ports = values[Int(perClass[Int(index.podClass[position])])]
             if !ports.isEmpty { result.append(("\(key.namespace)/\(key.name)", ports)) }
         }
         return result
@@ -24,22 +26,26 @@ public struct Reachability: Sendable {
     /// `[{"pod":"ns/name","ports":{...}},...]`, written straight from the index: each pod's name was
     /// encoded once when the index was built, each class's ports once here.
     public func writePodsJSON(into out: inout [UInt8]) {
-        var encoded = [[UInt8]?](repeating: nil, count: perClass.count)
+        let encoded = values.map { ports -> [UInt8] in
+            var bytes = Array(#","ports":"#.utf8)
+            ports.writeJSON(into: &bytes)
+            bytes.append(UInt8(ascii: "}"))
+            return bytes
+        }
+        let empty = values.map(\.isEmpty)
         var first = true
         out.append(UInt8(ascii: "["))
-        for (position, key) in index.podOrder.enumerated() {
-            let item = Int(index.podClass[position])
-            if perClass[item].isEmpty || key == itself { continue }
-            if encoded[item] == nil {
-                var bytes = Array(#","ports":"#.utf8)
-                perClass[item].writeJSON(into: &bytes)
-                bytes.append(UInt8(ascii: "}"))
-                encoded[item] = bytes
+        index.podClass.withUnsafeBufferPointer { podClass in
+            perClass.withUnsafeBufferPointer { perClass in
+                for position in 0..<podClass.count {
+                    let id = Int(perClass[Int(podClass[position])])
+                    if empty[id] || index.podOrder[position] == itself { continue }
+                    out.append(contentsOf: first ? #"{"pod":"#.utf8 : #",{"pod":"#.utf8)
+                    first = false
+                    out.append(contentsOf: index.podNameJSON[position])
+                    out.append(contentsOf: encoded[id])
+                }
             }
-            out.append(contentsOf: first ? #"{"pod":"#.utf8 : #",{"pod":"#.utf8)
-            first = false
-            out.append(contentsOf: index.podNameJSON[position])
-            out.append(contentsOf: encoded[item]!)
         }
         out.append(UInt8(ascii: "]"))
     }
@@ -48,7 +54,7 @@ public struct Reachability: Sendable {
     public var podCount: Int {
         var count = 0
         for (position, key) in index.podOrder.enumerated() where key != itself {
-            if !perClass[Int(index.podClass[position])].isEmpty { count += 1 }
+            if !values[Int(perClass[Int(index.podClass[position])])].isEmpty { count += 1 }
         }
         return count
     }
@@ -92,10 +98,10 @@ extension CompiledPolicySet {
             subject = atom.party
         }
 
-        let perClass =
+        let (perClass, values) =
             reachByBlocks(direction, subject, port: port, protocol: proto, index: index)
             ?? reachByPairs(direction, subject, port: port, protocol: proto, index: index, jobs: jobs)
-        var answer = Reachability(revision: revision, perClass: perClass, index: index, itself: itself)
+        var answer = Reachability(revision: revision, perClass: perClass, values: values, index: index, itself: itself)
         // Address to address is no pod's business: only a pod subject has address peers.
         guard resolved.pod != nil else { return answer }
         let memo = SideMemo(index: index, port: port, protocol: proto)
@@ -115,39 +121,36 @@ extension CompiledPolicySet {
     /// the other classes' tables (classes whose table is empty allow everything).
     func reachByBlocks(
         _ direction: ReachDirection, _ subject: Party, port: Int?, protocol proto: TransportProtocol?, index: ConnectivityIndex
-    ) -> [ProtocolPorts]? {
+    ) -> ([Int32], [ProtocolPorts])? {
         let splitter = BlockSplitter(index: index)
         let egress = direction == .from
         guard let key = splitter.key(subject, egress: egress) else { return nil }
         let memo = SideMemo(index: index, port: port, protocol: proto)
         guard let (blockOf, answers) = splitter.split(self, subject, key, egress: egress, memo) else { return nil }
-        var others: [BlockSplitter.SideKey: Int32] = [:]
-        var result = [ProtocolPorts](repeating: .none, count: index.classes.count)
-        for (position, item) in index.classes.enumerated() {
+        let otherKeys = egress ? index.ingressKey : index.egressKey
+        var others = [Int32](repeating: -1, count: index.keyCount)
+        var result = [Int32](repeating: SideMemo.nothing, count: index.classes.count)
+        for position in 0..<result.count {
             let own = answers[Int(blockOf[position])]
             if own == SideMemo.nothing { continue }
-            let party = item.party
-            let table = egress ? party.pod!.ingressTable : party.pod!.egressTable
-            var other = SideMemo.everything
-            if !table.policies.isEmpty {
-                guard let otherKey = splitter.key(party, egress: !egress) else { return nil }
-                if let found = others[otherKey] {
-                    other = found
-                } else {
-                    other = memo.side(self, subject: party, peer: subject, egress: !egress)
-                    others[otherKey] = other
-                }
+            let otherKey = Int(otherKeys[position])
+            if otherKey < 0 {
+                result[position] = own
+                continue
             }
-            result[position] = memo[memo.intersection(own, other)]
+            if others[otherKey] < 0 {
+                others[otherKey] = memo.side(self, subject: index.classes[position].party, peer: subject, egress: !egress)
+            }
+            result[position] = memo.intersection(own, others[otherKey])
         }
-        return result
+        return (result, memo.values)
     }
 
     /// One answer per class, pair by pair: for a subject outside the index (a hypothetical pod, an address).
     func reachByPairs(
         _ direction: ReachDirection, _ subject: Party, port: Int?, protocol proto: TransportProtocol?,
         index: ConnectivityIndex, jobs: JobRunner
-    ) -> [ProtocolPorts] {
+    ) -> ([Int32], [ProtocolPorts]) {
         var perClass = [ProtocolPorts](repeating: .none, count: index.classes.count)
         perClass.withUnsafeMutableBufferPointer { out in
             jobs.forEachRange(index.classes.count, minimum: 4096) { range in
@@ -160,7 +163,8 @@ extension CompiledPolicySet {
                 }
             }
         }
-        return perClass
+        let memo = SideMemo(index: index, port: port, protocol: proto)
+        return (perClass.map(memo.id), memo.values)
     }
 }
 

@@ -29,6 +29,11 @@ public final class ConnectivityIndex: Sendable {
     let columns: RuleColumns
     /// Per rule-table slot (``Party/ingressSlot``, ``Party/egressSlot``), the column of each rule.
     let tableRefs: [[RuleColumns.Ref]?]
+    /// Per class, the number of its ingress and egress ``BlockSplitter/SideKey`` (classes with the
+    /// same number answer alike towards any one peer); -1 for an empty table.
+    let ingressKey: [Int32]
+    let egressKey: [Int32]
+    let keyCount: Int
 
     struct PodClass: Sendable {
         let party: Party
@@ -142,6 +147,20 @@ public final class ConnectivityIndex: Sendable {
         }
         classes = built
         tableRefs = refs
+        // Each class's side keys, numbered; -1 where its table is empty (it allows everything).
+        var keyIDs: [BlockSplitter.SideKey: Int32] = [:]
+        func number(_ party: Party, egress: Bool) -> Int32 {
+            let table = egress ? party.pod!.egressTable : party.pod!.ingressTable
+            guard !table.policies.isEmpty,
+                let key = BlockSplitter.key(party, egress: egress, columns: columns, tableRefs: refs)
+            else { return -1 }
+            if let found = keyIDs[key] { return found }
+            keyIDs[key] = Int32(keyIDs.count)
+            return Int32(keyIDs.count - 1)
+        }
+        ingressKey = built.map { number($0.party, egress: false) }
+        egressKey = built.map { number($0.party, egress: true) }
+        keyCount = keyIDs.count
         var workloads: [ObjectKey: String] = [:]
         for item in built {
             for member in item.members { workloads[member] = Self.workloadName(of: member, in: set) }
