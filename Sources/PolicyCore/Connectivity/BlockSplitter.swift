@@ -28,24 +28,44 @@ struct BlockSplitter {
 
     init(index: ConnectivityIndex) {
         self.index = index
-        let classes = index.classes
-        let classCount = classes.count
-        let stride = index.columns.stride
-        self.classCount = classCount
-        self.stride = stride
-        let family = classes.map { Self.family(of: $0.party) }
-        self.family = family
-        func mask(_ test: (Int) -> Bool) -> [UInt64] {
-            var words = [UInt64](repeating: 0, count: stride)
-            for item in 0..<classCount where test(item) { words[item >> 6] |= 1 << UInt64(item & 63) }
-            return words
+        classCount = index.classes.count
+        stride = index.columns.stride
+        let masks = index.masks
+        family = masks.family
+        all = masks.all
+        none = masks.none
+        noFamily = masks.noFamily
+        familyOnly = masks.familyOnly
+        familyOrNone = masks.familyOrNone
+        byPorts = masks.byPorts
+    }
+
+    /// The class masks splitting needs, made once per index.
+    struct Masks: Sendable {
+        let family: [UInt8]
+        let all: [UInt64]
+        let none: [UInt64]
+        let noFamily: [UInt64]
+        let familyOnly: [UInt8: [UInt64]]
+        let familyOrNone: [UInt8: [UInt64]]
+        let byPorts: [[UInt64]]
+
+        init(classes: [ConnectivityIndex.PodClass], stride: Int) {
+            let classCount = classes.count
+            let family = classes.map { BlockSplitter.family(of: $0.party) }
+            self.family = family
+            func mask(_ test: (Int) -> Bool) -> [UInt64] {
+                var words = [UInt64](repeating: 0, count: stride)
+                for item in 0..<classCount where test(item) { words[item >> 6] |= 1 << UInt64(item & 63) }
+                return words
+            }
+            all = mask { _ in true }
+            none = [UInt64](repeating: 0, count: stride)
+            noFamily = mask { family[$0] == 0 }
+            familyOnly = [4: mask { family[$0] == 4 }, 6: mask { family[$0] == 6 }]
+            familyOrNone = [4: mask { family[$0] == 4 || family[$0] == 0 }, 6: mask { family[$0] == 6 || family[$0] == 0 }]
+            byPorts = Set(classes.map(\.party.portsID)).sorted().map { id in mask { classes[$0].party.portsID == id } }
         }
-        all = mask { _ in true }
-        none = [UInt64](repeating: 0, count: stride)
-        noFamily = mask { family[$0] == 0 }
-        familyOnly = [4: mask { family[$0] == 4 }, 6: mask { family[$0] == 6 }]
-        familyOrNone = [4: mask { family[$0] == 4 || family[$0] == 0 }, 6: mask { family[$0] == 6 || family[$0] == 0 }]
-        byPorts = Set(classes.map(\.party.portsID)).sorted().map { id in mask { classes[$0].party.portsID == id } }
     }
 
     static func family(of party: Party) -> UInt8 {

@@ -353,7 +353,7 @@ struct ClassPairs {
                         allowedPairs: matrix[row][column].allowed, totalPairs: total))
             }
         }
-                if query.externals {
+        if query.externals {
             let memo = self.memo()
             for outbound in [true, false] {
                 for (row, name) in names.enumerated() where inScope(name) {

@@ -26,28 +26,62 @@ public struct Reachability: Sendable {
     /// `[{"pod":"ns/name","ports":{...}},...]`, written straight from the index: each pod's name was
     /// encoded once when the index was built, each class's ports once here.
     public func writePodsJSON(into out: inout [UInt8]) {
-        let encoded = values.map { ports -> [UInt8] in
-            var bytes = Array(#","ports":"#.utf8)
-            ports.writeJSON(into: &bytes)
-            bytes.append(UInt8(ascii: "}"))
-            return bytes
+        // Each distinct answer as `,"ports":{...}}` once, all in one buffer.
+        var answerBytes: [UInt8] = []
+        var answerStart = [0]
+        for ports in values {
+            answerBytes.append(contentsOf: #","ports":"#.utf8)
+            ports.writeJSON(into: &answerBytes)
+            answerBytes.append(UInt8(ascii: "}"))
+            answerStart.append(answerBytes.count)
         }
         let empty = values.map(\.isEmpty)
-        var first = true
-        out.append(UInt8(ascii: "["))
+        // The pod asked about by position, so the loop compares integers, not names.
+        let skipped = itself.flatMap { key in index.podPosition[key] } ?? -1
+        let opening = Array(#",{"pod":"#.utf8)
         index.podClass.withUnsafeBufferPointer { podClass in
             perClass.withUnsafeBufferPointer { perClass in
-                for position in 0..<podClass.count {
-                    let id = Int(perClass[Int(podClass[position])])
-                    if empty[id] || index.podOrder[position] == itself { continue }
-                    out.append(contentsOf: first ? #"{"pod":"#.utf8 : #",{"pod":"#.utf8)
-                    first = false
-                    out.append(contentsOf: index.podNameJSON[position])
-                    out.append(contentsOf: encoded[id])
+                index.podNameStart.withUnsafeBufferPointer { nameStart in
+                    index.podNameBytes.withUnsafeBufferPointer { names in
+                        answerBytes.withUnsafeBufferPointer { answers in
+                            var size = 2
+                            for position in 0..<podClass.count where position != skipped {
+                                let id = Int(perClass[Int(podClass[position])])
+                                if empty[id] { continue }
+                                size += opening.count + nameStart[position + 1] - nameStart[position]
+                                size += answerStart[id + 1] - answerStart[id]
+                            }
+                            // Copied straight into place: a hundred thousand pods are a few megabytes.
+                            let written = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+                                var at = 0
+                                func put(_ source: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
+                                    let length = range.count
+                                    guard length > 0 else { return }
+                                    (buffer.baseAddress! + at).update(from: source.baseAddress! + range.lowerBound, count: length)
+                                    at += length
+                                }
+                                buffer[at] = UInt8(ascii: "[")
+                                at += 1
+                                opening.withUnsafeBufferPointer { opening in
+                                    for position in 0..<podClass.count where position != skipped {
+                                        let id = Int(perClass[Int(podClass[position])])
+                                        if empty[id] { continue }
+                                        // The first entry has no leading comma.
+                                        put(opening, (at == 1 ? 1 : 0)..<opening.count)
+                                        put(names, nameStart[position]..<nameStart[position + 1])
+                                        put(answers, answerStart[id]..<answerStart[id + 1])
+                                    }
+                                }
+                                buffer[at] = UInt8(ascii: "]")
+                                at += 1
+                                count = at
+                            }
+                            out.append(contentsOf: written)
+                        }
+                    }
                 }
             }
         }
-        out.append(UInt8(ascii: "]"))
     }
 
     /// How many pods the answer lists.

@@ -19,7 +19,7 @@ public final class ConnectivityIndex: Sendable {
     /// Every pod, sorted by namespace and name; its class, and its name as a JSON string, alongside.
     let podOrder: [ObjectKey]
     let podClass: [Int32]
-    let podNameJSON: [[UInt8]]
+    let podPosition: [ObjectKey: Int]
     /// `ns/name[Kind]` of each pod's workload, as kubectl names the owner.
     let workloadOfPod: [ObjectKey: String]
     private let portsIDs: [[Pod.NamedPort]: Int32]
@@ -34,6 +34,11 @@ public final class ConnectivityIndex: Sendable {
     let ingressKey: [Int32]
     let egressKey: [Int32]
     let keyCount: Int
+    let masks: BlockSplitter.Masks
+    /// Every pod's name as a JSON string, one after another; pod `i`'s runs from `podNameStart[i]`
+    /// to `podNameStart[i + 1]`.
+    let podNameBytes: [UInt8]
+    let podNameStart: [Int]
 
     struct PodClass: Sendable {
         let party: Party
@@ -104,11 +109,16 @@ public final class ConnectivityIndex: Sendable {
         for namespace in namespaces { order.append(contentsOf: podsByNamespace[namespace] ?? []) }
         podOrder = order
         podClass = order.map { classOfPod[$0]! }
-        podNameJSON = order.map { key in
-            var bytes: [UInt8] = []
-            JSONWriter.writeString(key.namespace + "/" + key.name, into: &bytes)
-            return bytes
+        podPosition = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+        var nameBytes: [UInt8] = []
+        var nameStart: [Int] = [0]
+        nameStart.reserveCapacity(order.count + 1)
+        for key in order {
+            JSONWriter.writeString(key.namespace + "/" + key.name, into: &nameBytes)
+            nameStart.append(nameBytes.count)
         }
+        podNameBytes = nameBytes
+        podNameStart = nameStart
         self.portsIDs = portsIDs
         let classTotal = built.count
         atoms = cuts.outside(podAddresses).enumerated().map { position, piece in
@@ -161,6 +171,7 @@ public final class ConnectivityIndex: Sendable {
         ingressKey = built.map { number($0.party, egress: false) }
         egressKey = built.map { number($0.party, egress: true) }
         keyCount = keyIDs.count
+        masks = BlockSplitter.Masks(classes: built, stride: columns.stride)
         var workloads: [ObjectKey: String] = [:]
         for item in built {
             for member in item.members { workloads[member] = Self.workloadName(of: member, in: set) }

@@ -105,7 +105,8 @@ extension ClassPairs {
                                     if selfOpen && row == column { pairs -= sizes[destination] }
                                     if pairs == 0 { continue }
                                     allowed[row * namespaceCount + column] += pairs
-                                    ports[row * namespaceCount + column] = memo.union(ports[row * namespaceCount + column], union[row])
+                                    ports[row * namespaceCount + column] = memo.union(
+                                        ports[row * namespaceCount + column], union[row])
                                 }
                             }
                             for source in isolated {
@@ -135,7 +136,8 @@ extension ClassPairs {
             }
         }
         var allowed = [[Int]](repeating: [Int](repeating: 0, count: namespaceCount), count: namespaceCount)
-        var cellPorts = [[ProtocolPorts]](repeating: [ProtocolPorts](repeating: .none, count: namespaceCount), count: namespaceCount)
+        var cellPorts = [[ProtocolPorts]](
+            repeating: [ProtocolPorts](repeating: .none, count: namespaceCount), count: namespaceCount)
         for part in parts {
             guard let part else { continue }
             if part.failed { return nil }
