@@ -42,9 +42,13 @@ import Testing
         let names = cluster.pods.map { "\($0.namespace)/\($0.name)" }
         let probes = Self.probeAddresses(&cluster)
         var listed = 0
+        // Answers start from the walks of earlier ones, as the server's do; every one is checked.
+        var walks: WalkCache?
         for (position, target) in names.enumerated() {
             for direction in [CompiledPolicySet.ReachDirection.to, .from] {
-                let answer = try set.reachability(direction, Self.endpoint(target), port: nil, protocol: nil, index: index)
+                let answer = try set.reachability(
+                    direction, Self.endpoint(target), port: nil, protocol: nil, index: index, walks: walks)
+                walks = answer.walks ?? walks
                 let byPod = Dictionary(uniqueKeysWithValues: answer.pods.map { ($0.pod, $0.ports) })
                 #expect(byPod[target] == nil, "a pod is never listed with itself")
                 for (other, name) in names.enumerated() where other != position {

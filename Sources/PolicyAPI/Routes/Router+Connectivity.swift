@@ -46,7 +46,9 @@ extension Router {
             if let value = reader.members[field] { JSONWriter.write(value, into: &echo) }
         }
         let (set, index) = service.connectivity()
-        let answer = try set.reachability(direction, endpoint, port: port, protocol: proto, index: index, jobs: .cores)
+        let answer = try set.reachability(
+            direction, endpoint, port: port, protocol: proto, index: index, jobs: .cores, walks: service.walks)
+        if let walks = answer.walks { service.walks = walks }
         var out: [UInt8] = []
         out.reserveCapacity(64 + index.podCount * 48)
         out.append(contentsOf: #"{"revision":\#(answer.revision),"\#(direction == .to ? "to" : "from")":"#.utf8)

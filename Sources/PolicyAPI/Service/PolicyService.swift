@@ -13,6 +13,14 @@ public final class PolicyService: Sendable {
     private let compiled: Mutex<CompiledPolicySet>
     /// The connectivity index of the latest compiled set a set answer asked about.
     private let connectivityIndex = Mutex<ConnectivityIndex?>(nil)
+    /// The walks of the latest reachability answer, to start the next one from.
+    private let reachabilityWalks = Mutex<WalkCache?>(nil)
+
+    /// Walks to start a reachability answer from (nil at first).
+    public var walks: WalkCache? {
+        get { reachabilityWalks.withLock { $0 } }
+        set { reachabilityWalks.withLock { $0 = newValue } }
+    }
     private let compileStats = Mutex<(count: Int, lastSeconds: Double, totalSeconds: Double)>((1, 0, 0))
 
     /// Loads every stored object and compiles the evaluator.

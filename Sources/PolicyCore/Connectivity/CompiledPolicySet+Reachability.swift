@@ -12,6 +12,8 @@ public struct Reachability: Sendable {
     let index: ConnectivityIndex
     /// The pod asked about, never listed with itself.
     let itself: ObjectKey?
+    /// The walks this answer made, to start the next answer on the same index from (see ``WalkCache``).
+    public let walks: WalkCache?
 
     /// Pods (`ns/name`, sorted) with something allowed, and what.
     public var pods: [(pod: String, ports: ProtocolPorts)] {
@@ -110,7 +112,7 @@ extension CompiledPolicySet {
     /// - Throws: ``DecisionError`` for an unknown pod or namespace, or a bad port.
     public func reachability(
         _ direction: ReachDirection, _ endpoint: Endpoint, port: Int?, protocol proto: TransportProtocol?,
-        index: ConnectivityIndex, jobs: JobRunner = .sequential
+        index: ConnectivityIndex, jobs: JobRunner = .sequential, walks: WalkCache? = nil
     ) throws(DecisionError) -> Reachability {
         if let port, !PortNumber.isValid(port) {
             throw DecisionError(kind: .invalid, field: "port", message: PortNumber.outOfRangeMessage(String(port)))
@@ -132,10 +134,18 @@ extension CompiledPolicySet {
             subject = atom.party
         }
 
-        let (perClass, values) =
-            reachByBlocks(direction, subject, port: port, protocol: proto, index: index)
-            ?? reachByPairs(direction, subject, port: port, protocol: proto, index: index, jobs: jobs)
-        var answer = Reachability(revision: revision, perClass: perClass, values: values, index: index, itself: itself)
+        let seed = walks.flatMap { $0.index === index && $0.port == port && $0.proto == proto ? $0.memo : nil }
+        var made: SideMemo?
+        var perClass: [Int32]
+        var values: [ProtocolPorts]
+        if let (ids, memo) = reachByBlocks(direction, subject, port: port, protocol: proto, index: index, seed: seed) {
+            (perClass, values, made) = (ids, memo.values, memo)
+        } else {
+            (perClass, values) = reachByPairs(direction, subject, port: port, protocol: proto, index: index, jobs: jobs)
+        }
+        var answer = Reachability(
+            revision: revision, perClass: perClass, values: values, index: index, itself: itself,
+            walks: made.map { WalkCache(memo: $0, index: index, port: port, proto: proto) })
         // Address to address is no pod's business: only a pod subject has address peers.
         guard resolved.pod != nil else { return answer }
         let memo = SideMemo(index: index, port: port, protocol: proto)
@@ -154,12 +164,13 @@ extension CompiledPolicySet {
     /// blocks of equal criteria (one walk per block), and the other side is one walk per key of
     /// the other classes' tables (classes whose table is empty allow everything).
     func reachByBlocks(
-        _ direction: ReachDirection, _ subject: Party, port: Int?, protocol proto: TransportProtocol?, index: ConnectivityIndex
-    ) -> ([Int32], [ProtocolPorts])? {
+        _ direction: ReachDirection, _ subject: Party, port: Int?, protocol proto: TransportProtocol?, index: ConnectivityIndex,
+        seed: SideMemo?
+    ) -> ([Int32], SideMemo)? {
         let splitter = BlockSplitter(index: index)
         let egress = direction == .from
         guard let key = splitter.key(subject, egress: egress) else { return nil }
-        let memo = SideMemo(index: index, port: port, protocol: proto)
+        let memo = seed?.copy() ?? SideMemo(index: index, port: port, protocol: proto)
         guard let (blockOf, answers) = splitter.split(self, subject, key, egress: egress, memo) else { return nil }
         let otherKeys = egress ? index.ingressKey : index.egressKey
         var others = [Int32](repeating: -1, count: index.keyCount)
@@ -177,7 +188,7 @@ extension CompiledPolicySet {
             }
             result[position] = memo.intersection(own, others[otherKey])
         }
-        return (result, memo.values)
+        return (result, memo)
     }
 
     /// One answer per class, pair by pair: for a subject outside the index (a hypothetical pod, an address).
@@ -220,5 +231,23 @@ enum AddressMerge {
             for cidr in range.cidrs { result.append((cidr, ports)) }
         }
         return result
+    }
+}
+
+/// The walks one reachability answer made, kept to start the next answer on the same index: a
+/// walk is fixed by a rule table and which of its rules' criteria hold, whoever asks, so answers
+/// after the first mostly look their walks up. Never changed once made (each answer works on a
+/// copy), so it may be shared between threads.
+public final class WalkCache: @unchecked Sendable {
+    let memo: SideMemo
+    let index: ConnectivityIndex
+    let port: Int?
+    let proto: TransportProtocol?
+
+    init(memo: SideMemo, index: ConnectivityIndex, port: Int?, proto: TransportProtocol?) {
+        self.memo = memo
+        self.index = index
+        self.port = port
+        self.proto = proto
     }
 }
