@@ -57,10 +57,27 @@ public enum ConnectivityFormat: String, Sendable, CaseIterable {
                 out.append(UInt8(ascii: "}"))
             case .csv:
                 for proto in TransportProtocol.allCases where !entry.ports[proto].isEmpty {
-                    var line = Self.csvField(entry.from) + "," + Self.csvField(entry.to) + "," + proto.rawValue + ","
-                    line += Self.csvField(Self.text(entry.ports[proto]))
-                    if let allowed = entry.allowedPairs, let total = entry.totalPairs { line += ",\(allowed),\(total)" }
-                    out.append(contentsOf: (line + "\n").utf8)
+                    Self.appendCSV(entry.from, into: &out)
+                    out.append(UInt8(ascii: ","))
+                    Self.appendCSV(entry.to, into: &out)
+                    out.append(UInt8(ascii: ","))
+                    out.append(contentsOf: proto.rawValue.utf8)
+                    out.append(UInt8(ascii: ","))
+                    let ports = entry.ports[proto]
+                    if ports.ranges.count == 1 {
+                        Self.appendRange(ports.ranges[0], into: &out)
+                    } else {
+                        out.append(UInt8(ascii: "\""))
+                        for (position, range) in ports.ranges.enumerated() {
+                            if position > 0 { out.append(UInt8(ascii: ",")) }
+                            Self.appendRange(range, into: &out)
+                        }
+                        out.append(UInt8(ascii: "\""))
+                    }
+                    if let allowed = entry.allowedPairs, let total = entry.totalPairs {
+                        out.append(contentsOf: ",\(allowed),\(total)".utf8)
+                    }
+                    out.append(UInt8(ascii: "\n"))
                 }
             case .md:
                 var line = "| \(Self.markdown(entry.from)) | \(Self.markdown(entry.to)) | \(Self.text(entry.ports)) |"
@@ -89,6 +106,25 @@ public enum ConnectivityFormat: String, Sendable, CaseIterable {
         return TransportProtocol.allCases.filter { !ports[$0].isEmpty }.map {
             ports[$0].isAll ? "\($0.rawValue) all" : "\($0.rawValue) \(text(ports[$0]))"
         }.joined(separator: "; ")
+    }
+
+    /// A CSV field straight into the output: quoted only when it holds a comma, quote or newline.
+    static func appendCSV(_ text: String, into out: inout [UInt8]) {
+        let bytes = text.utf8
+        guard bytes.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") }) else {
+            out.append(contentsOf: bytes)
+            return
+        }
+        out.append(contentsOf: csvField(text).utf8)
+    }
+
+    /// `80` or `8000-8999`.
+    static func appendRange(_ range: ClosedRange<Int>, into out: inout [UInt8]) {
+        out.append(contentsOf: String(range.lowerBound).utf8)
+        if range.upperBound != range.lowerBound {
+            out.append(UInt8(ascii: "-"))
+            out.append(contentsOf: String(range.upperBound).utf8)
+        }
     }
 
     static func csvField(_ text: String) -> String {

@@ -147,17 +147,16 @@ struct ClassPairs {
                 if let key = podQueue.popLast() {
                     let source = index.classOfPod[key]!
                     let row = rows[rowOf[source]!]
-                    let sourceName = "\(key.namespace)/\(key.name)"
+                    let sourcePosition = index.podPosition[key]!
+                    let sourceName = index.podNames[sourcePosition]
                     let wide = inScope(key.namespace)
                     pending.removeAll(keepingCapacity: true)
-                    for namespace in index.namespaces where wide || inScope(namespace) {
-                        for other in index.podsByNamespace[namespace] ?? [] where other != key {
-                            let column = columns[Int(index.classOfPod[other]!)]
-                            let id = row[Int(column)]
+                    for (number, namespace) in index.namespaces.enumerated() where wide || inScope(namespace) {
+                        for position in index.namespaceSpan[number] where position != sourcePosition {
+                            let id = row[Int(columns[Int(index.podClass[position])])]
                             if id != 0 {
                                 pending.append(
-                                    ConnectivityEntry(
-                                        from: sourceName, to: "\(other.namespace)/\(other.name)", ports: table[Int(id)]))
+                                    ConnectivityEntry(from: sourceName, to: index.podNames[position], ports: table[Int(id)]))
                             }
                         }
                     }

@@ -20,6 +20,9 @@ public final class ConnectivityIndex: Sendable {
     let podOrder: [ObjectKey]
     let podClass: [Int32]
     let podPosition: [ObjectKey: Int]
+    /// `ns/name` of each pod, and each namespace's run of positions, in ``podOrder``.
+    let podNames: [String]
+    let namespaceSpan: [Range<Int>]
     /// `ns/name[Kind]` of each pod's workload, as kubectl names the owner.
     let workloadOfPod: [ObjectKey: String]
     private let portsIDs: [[Pod.NamedPort]: Int32]
@@ -110,6 +113,15 @@ public final class ConnectivityIndex: Sendable {
         podOrder = order
         podClass = order.map { classOfPod[$0]! }
         podPosition = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+        podNames = order.map { $0.namespace + "/" + $0.name }
+        var spans: [Range<Int>] = []
+        var offset = 0
+        for namespace in namespaces {
+            let count = podsByNamespace[namespace]?.count ?? 0
+            spans.append(offset..<(offset + count))
+            offset += count
+        }
+        namespaceSpan = spans
         var nameBytes: [UInt8] = []
         var nameStart: [Int] = [0]
         nameStart.reserveCapacity(order.count + 1)
