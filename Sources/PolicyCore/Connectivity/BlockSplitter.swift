@@ -101,30 +101,28 @@ struct BlockSplitter {
         let table = egress ? party.pod!.egressTable : party.pod!.ingressTable
         if table.policies.isEmpty { return ([UInt16](repeating: 0, count: classCount), [SideMemo.everything]) }
         let refs = index.tableRefs[Int(key.slot)]!
-        var masks: [[UInt64]] = []
+        var masks: [Mask] = []
         for (position, rule) in table.code.rules.enumerated() {
             if !rule.isCalico {
-                masks.append(column(refs[position].first))
+                masks.append(Mask(column: refs[position].first, and: nil))
                 continue
             }
             guard key.calico[position >> 6] >> UInt64(position & 63) & 1 == 1 else { continue }
-            var peers = column(egress ? refs[position].second : refs[position].first)
+            var allowed: [UInt64]?
             if rule.ipVersion != 0 {
                 let version = rule.ipVersion
                 // The connection's family: the destination's address, else the source's.
-                let allowed: [UInt64]
                 if egress {
                     allowed =
                         key.family == 0 || key.family == version
                         ? zip(familyOnly[version]!, noFamily).map { $0 | $1 } : familyOnly[version]!
                 } else {
-                    allowed = key.family == 0 ? familyOrNone[version]! : (key.family == version ? all : none)
+                    allowed = key.family == 0 ? familyOrNone[version]! : (key.family == version ? nil : none)
                 }
-                peers = zip(peers, allowed).map { $0 & $1 }
             }
-            masks.append(peers)
+            masks.append(Mask(column: egress ? refs[position].second : refs[position].first, and: allowed))
         }
-        if egress && table.usesNamedPorts { masks += byPorts }
+        if egress && table.usesNamedPorts { masks += byPorts.map { Mask(column: -1, and: $0) } }
         guard let (blockOf, count) = blocks(masks) else { return nil }
         var answers = [Int32](repeating: -1, count: count)
         for item in 0..<classCount where answers[Int(blockOf[item])] < 0 {
@@ -133,20 +131,41 @@ struct BlockSplitter {
         return (blockOf, answers)
     }
 
-    private func column(_ id: Int32) -> [UInt64] { (0..<stride).map { index.columns.word(id, $0) } }
+    /// A rule column (or all classes, for -1), optionally narrowed by a mask.
+    private struct Mask {
+        let column: Int32
+        let and: [UInt64]?
+    }
 
     /// Classes that fall apart by the given masks, as a block number per class. Each mask moves its
-    /// members of a block to a new block; masks are mostly confined to a namespace, so only their
-    /// set bits are visited.
-    private func blocks(_ masks: [[UInt64]]) -> (blockOf: [UInt16], count: Int)? {
+    /// members of a block to a new block (or, when it holds most classes, its non-members: the same
+    /// partition); masks are mostly confined to a namespace, so few bits are visited.
+    private func blocks(_ masks: [Mask]) -> (blockOf: [UInt16], count: Int)? {
         var blockOf = [UInt16](repeating: 0, count: classCount)
         var count = 1
-        for rule in masks {
-            var moved = [Int32](repeating: -1, count: count)
-            for word in rule.indices {
-                var rest = rule[word]
+        let columns = index.columns
+        let lastWord = (classCount + 63) / 64
+        var words = [UInt64](repeating: 0, count: lastWord)
+        for mask in masks {
+            var population = 0
+            for word in 0..<lastWord {
+                var bits = mask.column >= 0 ? columns.word(mask.column, word) : ~0
+                if let and = mask.and { bits &= and[word] }
                 let valid = classCount - word << 6
-                if valid < 64 { rest &= valid <= 0 ? 0 : (UInt64(1) << UInt64(valid)) - 1 }
+                if valid < 64 { bits &= (UInt64(1) << UInt64(valid)) - 1 }
+                words[word] = bits
+                population += bits.nonzeroBitCount
+            }
+            if population * 2 > classCount {
+                for word in 0..<lastWord {
+                    words[word] = ~words[word]
+                    let valid = classCount - word << 6
+                    if valid < 64 { words[word] &= (UInt64(1) << UInt64(valid)) - 1 }
+                }
+            }
+            var moved = [Int32](repeating: -1, count: count)
+            for word in 0..<lastWord {
+                var rest = words[word]
                 while rest != 0 {
                     let item = word << 6 | rest.trailingZeroBitCount
                     rest &= rest - 1
