@@ -49,22 +49,22 @@ extension Router {
         let answer = try set.reachability(
             direction, endpoint, port: port, protocol: proto, index: index, jobs: .cores, walks: service.walks)
         if let walks = answer.walks { service.walks = walks }
-        var out: [UInt8] = []
-        out.reserveCapacity(64 + index.podCount * 48)
-        out.append(contentsOf: #"{"revision":\#(answer.revision),"\#(direction == .to ? "to" : "from")":"#.utf8)
-        out.append(contentsOf: echo)
-        out.append(contentsOf: #","pods":"#.utf8)
-        answer.writePodsJSON(into: &out)
-        out.append(contentsOf: #","addresses":["#.utf8)
+        var prefix: [UInt8] = []
+        prefix.append(contentsOf: #"{"revision":\#(answer.revision),"\#(direction == .to ? "to" : "from")":"#.utf8)
+        prefix.append(contentsOf: echo)
+        prefix.append(contentsOf: #","pods":"#.utf8)
+        var suffix: [UInt8] = []
+        suffix.append(contentsOf: #","addresses":["#.utf8)
         for (position, item) in answer.addresses.enumerated() {
-            if position > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: #"{"cidr":""#.utf8)
-            out.append(contentsOf: item.cidr.description.utf8)
-            out.append(contentsOf: #"","ports":"#.utf8)
-            item.ports.writeJSON(into: &out)
-            out.append(UInt8(ascii: "}"))
+            if position > 0 { suffix.append(UInt8(ascii: ",")) }
+            suffix.append(contentsOf: #"{"cidr":""#.utf8)
+            suffix.append(contentsOf: item.cidr.description.utf8)
+            suffix.append(contentsOf: #"","ports":"#.utf8)
+            item.ports.writeJSON(into: &suffix)
+            suffix.append(UInt8(ascii: "}"))
         }
-        out.append(contentsOf: "]}".utf8)
+        suffix.append(contentsOf: "]}".utf8)
+        let out = answer.json(prefix: prefix, suffix: suffix)
         return HTTPResponse(status: 200, contentType: "application/json", body: out)
     }
 

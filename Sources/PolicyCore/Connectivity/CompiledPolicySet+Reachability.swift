@@ -27,7 +27,17 @@ public struct Reachability: Sendable {
 
     /// `[{"pod":"ns/name","ports":{...}},...]`, written straight from the index: each pod's name was
     /// encoded once when the index was built, each class's ports once here.
-    public func writePodsJSON(into out: inout [UInt8]) {
+    /// `prefix`, the pods as in ``writePodsJSON(into:)``, then `suffix`, in one buffer.
+    public func json(prefix: [UInt8], suffix: [UInt8]) -> [UInt8] {
+        var out = prefix
+        writePodsJSON(into: &out, reserving: suffix.count)
+        out.append(contentsOf: suffix)
+        return out
+    }
+
+    public func writePodsJSON(into out: inout [UInt8]) { writePodsJSON(into: &out, reserving: 0) }
+
+    private func writePodsJSON(into out: inout [UInt8], reserving extra: Int) {
         // Each distinct answer as `,"ports":{...}}` once, all in one buffer.
         var answerBytes: [UInt8] = []
         var answerStart = [0]
@@ -54,8 +64,11 @@ public struct Reachability: Sendable {
                                 size += answerStart[id + 1] - answerStart[id]
                             }
                             // Copied straight into place: a hundred thousand pods are a few megabytes.
-                            let written = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-                                var at = 0
+                            let start = out.count
+                            out.reserveCapacity(start + size + extra)
+                            out.append(contentsOf: repeatElement(0, count: size))
+                            var at = start
+                            out.withUnsafeMutableBufferPointer { buffer in
                                 func put(_ source: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
                                     let length = range.count
                                     guard length > 0 else { return }
@@ -69,16 +82,15 @@ public struct Reachability: Sendable {
                                         let id = Int(perClass[Int(podClass[position])])
                                         if empty[id] { continue }
                                         // The first entry has no leading comma.
-                                        put(opening, (at == 1 ? 1 : 0)..<opening.count)
+                                        put(opening, (at == start + 1 ? 1 : 0)..<opening.count)
                                         put(names, nameStart[position]..<nameStart[position + 1])
                                         put(answers, answerStart[id]..<answerStart[id + 1])
                                     }
                                 }
                                 buffer[at] = UInt8(ascii: "]")
                                 at += 1
-                                count = at
                             }
-                            out.append(contentsOf: written)
+                            out.removeLast(out.count - at)
                         }
                     }
                 }

@@ -66,27 +66,35 @@ final class SideMemo {
         let count = table.code.rules.count
         let portsID = table.usesNamedPorts ? (egress ? peer.portsID : subject.portsID) : -1
         let slot = egress ? subject.egressSlot : subject.ingressSlot
-        if count <= 64, slot >= 0, peer.element >= 0, let index, let refs = index.tableRefs[Int(slot)] {
+        if slot >= 0, peer.element >= 0, let index, let refs = index.tableRefs[Int(slot)] {
             let columns = index.columns
             let (source, destination) = egress ? (subject.element, peer.element) : (peer.element, subject.element)
-            var bits: UInt64 = 0
             let rules = table.code.rules
-            for position in 0..<count {
+            @inline(__always) func hit(_ position: Int) -> Bool {
                 let rule = rules[position]
                 let ref = refs[position]
-                if !rule.isCalico {
-                    if columns.bit(ref.first, peer.element) { bits |= 1 << UInt64(position) }
-                    continue
-                }
+                if !rule.isCalico { return columns.bit(ref.first, peer.element) }
                 if rule.ipVersion != 0, let family = RuleTable.connectionFamily(flow), (rule.ipVersion == 4) != family {
-                    continue
+                    return false
                 }
-                if columns.bit(ref.first, source) && columns.bit(ref.second, destination) { bits |= 1 << UInt64(position) }
+                return columns.bit(ref.first, source) && columns.bit(ref.second, destination)
             }
-            let key = FastKey(table: slot, portsID: portsID, bits: bits)
-            if let found = fast[key] { return found }
+            if count <= 64 {
+                var bits: UInt64 = 0
+                for position in 0..<count where hit(position) { bits |= 1 << UInt64(position) }
+                let key = FastKey(table: slot, portsID: portsID, bits: bits)
+                if let found = fast[key] { return found }
+                let made = walk(set, table, flow)
+                fast[key] = made
+                return made
+            }
+            // A table of more than 64 rules (a namespace with many policies): the same, in words.
+            var words = [UInt64](repeating: 0, count: (count + 63) / 64)
+            for position in 0..<count where hit(position) { words[position >> 6] |= 1 << UInt64(position & 63) }
+            let key = SlowKey(table: ObjectIdentifier(table), portsID: portsID, bits: words)
+            if let found = slow[key] { return found }
             let made = walk(set, table, flow)
-            fast[key] = made
+            slow[key] = made
             return made
         }
         var bits = [UInt64](repeating: 0, count: (count + 63) / 64)
