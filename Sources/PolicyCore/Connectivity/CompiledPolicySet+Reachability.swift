@@ -65,10 +65,13 @@ public struct Reachability: Sendable {
                             }
                             // Copied straight into place: a hundred thousand pods are a few megabytes.
                             let start = out.count
-                            out.reserveCapacity(start + size + extra)
-                            out.append(contentsOf: repeatElement(0, count: size))
+                            let prefix = out
                             var at = start
-                            out.withUnsafeMutableBufferPointer { buffer in
+                            // Written in place, never zero-filled first: the prefix, then every pod.
+                            out = [UInt8](unsafeUninitializedCapacity: start + size + extra) { buffer, count in
+                                prefix.withUnsafeBufferPointer { prefix in
+                                    if start > 0 { buffer.baseAddress!.update(from: prefix.baseAddress!, count: start) }
+                                }
                                 func put(_ source: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
                                     let length = range.count
                                     guard length > 0 else { return }
@@ -89,8 +92,8 @@ public struct Reachability: Sendable {
                                 }
                                 buffer[at] = UInt8(ascii: "]")
                                 at += 1
+                                count = at
                             }
-                            out.removeLast(out.count - at)
                         }
                     }
                 }
