@@ -49,6 +49,13 @@ import Testing
                 let answer = try set.reachability(
                     direction, Self.endpoint(target), port: nil, protocol: nil, index: index, walks: walks)
                 walks = answer.walks ?? walks
+                // Streamed in small pieces, the pods list is the same bytes as written at once.
+                var whole: [UInt8] = []
+                answer.writePodsJSON(into: &whole)
+                let next = answer.podsJSONPieces(piece: 48)
+                var pieces: [UInt8] = []
+                while let piece = next() { pieces += piece }
+                #expect(pieces == whole)
                 let byPod = Dictionary(uniqueKeysWithValues: answer.pods.map { ($0.pod, $0.ports) })
                 #expect(byPod[target] == nil, "a pod is never listed with itself")
                 for (other, name) in names.enumerated() where other != position {

@@ -64,8 +64,20 @@ extension Router {
             suffix.append(UInt8(ascii: "}"))
         }
         suffix.append(contentsOf: "]}".utf8)
-        let out = answer.json(prefix: prefix, suffix: suffix)
-        return HTTPResponse(status: 200, contentType: "application/json", body: out)
+        // Streamed: the first pods leave while the rest are written (an answer can list every pod).
+        let pieces = answer.podsJSONPieces()
+        var head: [UInt8]? = prefix
+        var tail: [UInt8]? = suffix
+        let stream = HTTPBodyStream {
+            if let piece = pieces() {
+                guard let start = head else { return piece }
+                head = nil
+                return start + piece
+            }
+            defer { tail = nil }
+            return tail
+        }
+        return HTTPResponse(status: 200, contentType: "application/json", stream: stream)
     }
 
     func connectivity(_ request: HTTPRequest) throws -> HTTPResponse {

@@ -101,6 +101,83 @@ public struct Reachability: Sendable {
         }
     }
 
+    /// The pods list (`[...]`, as ``writePodsJSON(into:)`` writes it) in pieces of about `piece`
+    /// bytes, nil after the last: a streamed body starts leaving while the rest is written.
+    public func podsJSONPieces(piece: Int = 256 << 10) -> () -> [UInt8]? {
+        var answerBytes: [UInt8] = []
+        var answerStart = [0]
+        for ports in values {
+            answerBytes.append(contentsOf: #","ports":"#.utf8)
+            ports.writeJSON(into: &answerBytes)
+            answerBytes.append(UInt8(ascii: "}"))
+            answerStart.append(answerBytes.count)
+        }
+        let empty = values.map(\.isEmpty)
+        let source = index
+        let skipped = itself.flatMap { key in source.podPosition[key] } ?? -1
+        let perClass = perClass
+        let opening = Array(#",{"pod":"#.utf8)
+        let count = source.podClass.count
+        var position = 0
+        var wroteAny = false
+        var finished = false
+        return {
+            if finished { return nil }
+            return source.podClass.withUnsafeBufferPointer { podClass in
+                perClass.withUnsafeBufferPointer { perClass in
+                    source.podNameStart.withUnsafeBufferPointer { nameStart in
+                        source.podNameBytes.withUnsafeBufferPointer { names in
+                            answerBytes.withUnsafeBufferPointer { answers in
+                                // The pods of this piece, and its size.
+                                let first = position
+                                var size = position == 0 ? 1 : 0
+                                while position < count && size < piece {
+                                    let id = Int(perClass[Int(podClass[position])])
+                                    if !empty[id] && position != skipped {
+                                        size += opening.count + nameStart[position + 1] - nameStart[position]
+                                        size += answerStart[id + 1] - answerStart[id]
+                                    }
+                                    position += 1
+                                }
+                                let last = position == count
+                                if last { size += 1 }
+                                return [UInt8](unsafeUninitializedCapacity: size) { buffer, written in
+                                    var at = 0
+                                    func put(_ source: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
+                                        guard !range.isEmpty else { return }
+                                        (buffer.baseAddress! + at).update(
+                                            from: source.baseAddress! + range.lowerBound, count: range.count)
+                                        at += range.count
+                                    }
+                                    if first == 0 {
+                                        buffer[at] = UInt8(ascii: "[")
+                                        at += 1
+                                    }
+                                    opening.withUnsafeBufferPointer { opening in
+                                        for item in first..<position where item != skipped {
+                                            let id = Int(perClass[Int(podClass[item])])
+                                            if empty[id] { continue }
+                                            put(opening, (wroteAny ? 0 : 1)..<opening.count)
+                                            wroteAny = true
+                                            put(names, nameStart[item]..<nameStart[item + 1])
+                                            put(answers, answerStart[id]..<answerStart[id + 1])
+                                        }
+                                    }
+                                    if last {
+                                        buffer[at] = UInt8(ascii: "]")
+                                        at += 1
+                                        finished = true
+                                    }
+                                    written = at
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// How many pods the answer lists.
     public var podCount: Int {
         var count = 0
