@@ -150,6 +150,16 @@ import Testing
         }
         let scoped = try set.connectivity(ConnectivityQuery(namespaces: ["a"]), index: index, limit: 1_000_000).all()
         #expect(scoped == everything.filter { $0.from.hasPrefix("a/") || $0.to.hasPrefix("a/") })
+        // Workloads too (each pod is its own here), from the narrower table of class pairs.
+        let workloads = try set.connectivity(ConnectivityQuery(groupBy: .workload), index: index, limit: 1_000_000).all()
+        let scopedWorkloads = try set.connectivity(
+            ConnectivityQuery(namespaces: ["a"], groupBy: .workload), index: index, limit: 1_000_000
+        ).all()
+        #expect(scopedWorkloads == workloads.filter { $0.from.hasPrefix("a/") || $0.to.hasPrefix("a/") })
+        let strip = { (name: String) in name.hasSuffix("[Pod]") ? String(name.dropLast(5)) : name }
+        #expect(
+            Set(workloads.map { "\(strip($0.from)) \(strip($0.to)) \($0.ports)" })
+                == Set(everything.map { "\($0.from) \($0.to) \($0.ports)" }))
     }
 
     static func only(_ port: Int, _ proto: TransportProtocol) -> ProtocolPorts {

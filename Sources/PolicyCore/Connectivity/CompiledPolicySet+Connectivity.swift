@@ -247,8 +247,31 @@ struct ClassPairs {
         let bound = scoped.count * names.count * 2
         if bound > limit && names.count > 4096 { throw tooLarge(bound, limit) }
 
-        let classes = Array(0..<index.classes.count)
-        let (rows, table) = self.rows(classes, classes)
+        // The class pairs a listed workload pair can need: from a class in scope to any class, and
+        // from any class to one in scope. Bounded, so a cluster of many pod shapes cannot make the
+        // table gigabytes: past the bound the question must be narrowed.
+        let classCount = index.classes.count
+        let scopedClasses = (0..<classCount).filter { inScope(index.classes[$0].namespace) }
+        let otherClasses = (0..<classCount).filter { !inScope(index.classes[$0].namespace) }
+        let cells = scopedClasses.count * classCount + otherClasses.count * scopedClasses.count
+        guard cells <= 16_000_000 else {
+            throw DecisionError(
+                kind: .invalid, field: "groupBy",
+                message:
+                    "groupBy=workload over \(scopedClasses.count) distinct pod shapes needs \(cells) class pairs "
+                    + "(at most 16,000,000): narrow it with namespace=, or group with groupBy=namespace")
+        }
+        let (wide, wideTable) = self.rows(scopedClasses, Array(0..<classCount))
+        let (narrow, narrowTable) = self.rows(otherClasses, scopedClasses)
+        var rowOf = [Int](repeating: -1, count: classCount)
+        for (position, item) in scopedClasses.enumerated() { rowOf[item] = position }
+        for (position, item) in otherClasses.enumerated() { rowOf[item] = position }
+        var columnOf = [Int](repeating: -1, count: classCount)
+        for (position, item) in scopedClasses.enumerated() { columnOf[item] = position }
+        func ports(_ from: Int, _ to: Int) -> ProtocolPorts {
+            if inScope(index.classes[from].namespace) { return wideTable[Int(wide[rowOf[from]][to])] }
+            return narrowTable[Int(narrow[rowOf[from]][columnOf[to]])]
+        }
         let groups = names.map { membersByName[$0]! }
         func between(_ source: Int, _ destination: Int) -> ProtocolPorts {
             var result = ProtocolPorts.all
@@ -257,9 +280,9 @@ struct ClassPairs {
                 for (to, toCount) in groups[destination] {
                     if source == destination && from == to && fromCount == 1 && toCount == 1 { continue }
                     any = true
-                    let id = rows[from][to]
-                    if id == 0 { return .none }
-                    result = result.intersection(table[Int(id)])
+                    let found = ports(from, to)
+                    if found.isEmpty { return .none }
+                    result = result.intersection(found)
                 }
             }
             return any ? result : .none
