@@ -26,82 +26,13 @@ public struct Reachability: Sendable {
     }
 
     /// `[{"pod":"ns/name","ports":{...}},...]`, written straight from the index: each pod's name was
-    /// encoded once when the index was built, each class's ports once here.
-    /// `prefix`, the pods as in ``writePodsJSON(into:)``, then `suffix`, in one buffer.
-    public func json(prefix: [UInt8], suffix: [UInt8]) -> [UInt8] {
-        var out = prefix
-        writePodsJSON(into: &out, reserving: suffix.count)
-        out.append(contentsOf: suffix)
-        return out
+    /// encoded once when the index was built, each answer once here.
+    public func writePodsJSON(into out: inout [UInt8]) {
+        let next = podsJSONPieces(piece: Int.max)
+        while let piece = next() { out.append(contentsOf: piece) }
     }
 
-    public func writePodsJSON(into out: inout [UInt8]) { writePodsJSON(into: &out, reserving: 0) }
-
-    private func writePodsJSON(into out: inout [UInt8], reserving extra: Int) {
-        // Each distinct answer as `,"ports":{...}}` once, all in one buffer.
-        var answerBytes: [UInt8] = []
-        var answerStart = [0]
-        for ports in values {
-            answerBytes.append(contentsOf: #","ports":"#.utf8)
-            ports.writeJSON(into: &answerBytes)
-            answerBytes.append(UInt8(ascii: "}"))
-            answerStart.append(answerBytes.count)
-        }
-        let empty = values.map(\.isEmpty)
-        // The pod asked about by position, so the loop compares integers, not names.
-        let skipped = itself.flatMap { key in index.podPosition[key] } ?? -1
-        let opening = Array(#",{"pod":"#.utf8)
-        index.podClass.withUnsafeBufferPointer { podClass in
-            perClass.withUnsafeBufferPointer { perClass in
-                index.podNameStart.withUnsafeBufferPointer { nameStart in
-                    index.podNameBytes.withUnsafeBufferPointer { names in
-                        answerBytes.withUnsafeBufferPointer { answers in
-                            var size = 2
-                            for position in 0..<podClass.count where position != skipped {
-                                let id = Int(perClass[Int(podClass[position])])
-                                if empty[id] { continue }
-                                size += opening.count + nameStart[position + 1] - nameStart[position]
-                                size += answerStart[id + 1] - answerStart[id]
-                            }
-                            // Copied straight into place: a hundred thousand pods are a few megabytes.
-                            let start = out.count
-                            let prefix = out
-                            var at = start
-                            // Written in place, never zero-filled first: the prefix, then every pod.
-                            out = [UInt8](unsafeUninitializedCapacity: start + size + extra) { buffer, count in
-                                prefix.withUnsafeBufferPointer { prefix in
-                                    if start > 0 { buffer.baseAddress!.update(from: prefix.baseAddress!, count: start) }
-                                }
-                                func put(_ source: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
-                                    let length = range.count
-                                    guard length > 0 else { return }
-                                    (buffer.baseAddress! + at).update(from: source.baseAddress! + range.lowerBound, count: length)
-                                    at += length
-                                }
-                                buffer[at] = UInt8(ascii: "[")
-                                at += 1
-                                opening.withUnsafeBufferPointer { opening in
-                                    for position in 0..<podClass.count where position != skipped {
-                                        let id = Int(perClass[Int(podClass[position])])
-                                        if empty[id] { continue }
-                                        // The first entry has no leading comma.
-                                        put(opening, (at == start + 1 ? 1 : 0)..<opening.count)
-                                        put(names, nameStart[position]..<nameStart[position + 1])
-                                        put(answers, answerStart[id]..<answerStart[id + 1])
-                                    }
-                                }
-                                buffer[at] = UInt8(ascii: "]")
-                                at += 1
-                                count = at
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// The pods list (`[...]`, as ``writePodsJSON(into:)`` writes it) in pieces of about `piece`
+    /// The pods list (`[...]`) in pieces of about `piece`
     /// bytes, nil after the last: a streamed body starts leaving while the rest is written.
     public func podsJSONPieces(piece: Int = 256 << 10) -> () -> [UInt8]? {
         var answerBytes: [UInt8] = []

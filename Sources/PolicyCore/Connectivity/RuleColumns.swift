@@ -126,6 +126,16 @@ final class RuleColumns: Sendable {
             words[base + element >> 6] |= 1 << UInt64(element & 63)
         }
 
+        /// The classes of the namespaces a selector program takes (run on one pod of each: namespace
+        /// labels are the same for all its pods), or without one, of the namespace `only` (nil: all).
+        func namespaces(_ table: RuleTable, _ selector: Int32, _ segment: LabelSegment, else only: UInt32?) -> [Range<Int>] {
+            namespaces.values.filter { range in
+                guard let first = views[range.lowerBound].pod else { return false }
+                if selector >= 0 { return table.run(Int(selector), first, segment) }
+                return only.map { first.namespaceID == $0 } ?? true
+            }
+        }
+
         /// A Kubernetes rule's peers (none: every peer).
         mutating func peers(_ table: RuleTable, _ span: Span32) -> Int32 {
             let code = table.code
@@ -143,13 +153,8 @@ final class RuleColumns: Sendable {
                         continue
                     }
                     // Only pods: of the policy's namespace, or of namespaces its namespaceSelector takes.
-                    for range in builder.namespaces.values {
-                        guard let first = builder.views[range.lowerBound].pod else { continue }
-                        if peer.namespaceSelector >= 0 {
-                            guard table.run(Int(peer.namespaceSelector), first, .namespace) else { continue }
-                        } else if first.namespaceID != peer.namespace {
-                            continue
-                        }
+                    let ranges = builder.namespaces(table, peer.namespaceSelector, .namespace, else: peer.namespace)
+                    for range in ranges {
                         for element in range {
                             if peer.podSelector < 0 || table.run(Int(peer.podSelector), builder.views[element].pod!, .own) {
                                 builder.set(base, element)
@@ -173,14 +178,8 @@ final class RuleColumns: Sendable {
                     }
                     return
                 }
-                for range in builder.namespaces.values {
-                    guard let first = builder.views[range.lowerBound].pod else { continue }
-                    // As entityMatches scopes: a namespaceSelector picks namespaces, else the policy's own.
-                    if entity.scope >= 0 {
-                        guard table.run(Int(entity.scope), first, .calico) else { continue }
-                    } else if let namespace = entity.namespace, first.namespaceID != namespace {
-                        continue
-                    }
+                // As entityMatches scopes: a namespaceSelector picks namespaces, else the policy's own.
+                for range in builder.namespaces(table, entity.scope, .calico, else: entity.namespace) {
                     for element in range where table.entityMatches(entity, builder.views[element]) {
                         builder.set(base, element)
                     }
