@@ -68,10 +68,10 @@ extension Netpold {
         @Option(help: "On SIGTERM or SIGINT, seconds to let requests in flight finish before closing.")
         var shutdownGrace: Double = 10
 
-        @Option(help: "Imports and exports that run at once; more wait in line.")
+        @Option(help: "Imports, exports and connectivity answers that run at once; more wait in line.")
         var maxConcurrentImports: Int = 1
 
-        @Option(help: "Seconds an import or export waits in line before it is refused with 429.")
+        @Option(help: "Seconds an import, export or connectivity answer waits in line before it is refused with 429.")
         var importQueueTimeout: Double = 30
 
         @Option(help: "Connections (pairs) a connectivity answer may list; above it the question must be narrowed (422).")

@@ -23,10 +23,11 @@ let quietLogger: Logger = {
 struct APIHarness {
     let router: Router
 
-    init(path: String = ":memory:") throws {
+    init(path: String = ":memory:", options: RouterOptions = RouterOptions()) throws {
         let repository = try PolicyRepository(
             path: path, migrations: try Migration.load(from: repositoryRoot + "/migrations"))
-        router = Router(service: try PolicyService(repository: repository), version: "test", logger: quietLogger)
+        router = Router(
+            service: try PolicyService(repository: repository), version: "test", options: options, logger: quietLogger)
     }
 
     @discardableResult

@@ -12,6 +12,30 @@ import Testing
         let finished = Atomic<Bool>(false)
     }
 
+    @Test func connectivityAnswersWaitInTheSameLineAsImports() throws {
+        let gate = HeavyWorkGate(limit: 1, timeout: .milliseconds(50))
+        let api = try APIHarness(options: RouterOptions(heavyWork: gate))
+        let flags = Flags()
+        let holder = Thread {
+            _ = try? gate.run {
+                flags.holding.store(true, ordering: .relaxed)
+                while !flags.release.load(ordering: .relaxed) { usleep(1_000) }
+            }
+            flags.finished.store(true, ordering: .relaxed)
+        }
+        holder.start()
+        while !flags.holding.load(ordering: .relaxed) { usleep(1_000) }
+        let busy = api.send("GET", "/v1/connectivity?groupBy=namespace")
+        #expect(busy.status == 429)
+        #expect(busy.text.contains("connectivity"))
+        // Health and a reachability answer (one pod's) do not queue.
+        #expect(api.send("GET", "/healthz").status == 200)
+        #expect(api.send("GET", "/v1/reachability?to=x/nobody").status == 404)
+        flags.release.store(true, ordering: .relaxed)
+        while !flags.finished.load(ordering: .relaxed) { usleep(1_000) }
+        #expect(api.send("GET", "/v1/connectivity?groupBy=namespace").status == 200)
+    }
+
     @Test func requestsBeyondTheLimitWaitInLineThenAreToldToRetry() throws {
         let gate = HeavyWorkGate(limit: 1, timeout: .milliseconds(50))
         let flags = Flags()

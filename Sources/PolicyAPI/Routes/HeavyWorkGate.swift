@@ -2,7 +2,7 @@ import Glibc
 import MicroHTTP
 import Synchronization
 
-/// Lets a few heavy requests (imports, exports, very large bodies) run at once; the rest wait in
+/// Lets a few heavy requests (imports, exports, connectivity, very large bodies) run at once; the rest wait in
 /// line, first come first served, and are refused with `429 TooManyRequests` once they have waited
 /// `timeout`. Heavy requests run on background threads (``Router/lane(for:)``), so waiting here
 /// never holds up a decision.
@@ -47,7 +47,7 @@ public final class HeavyWorkGate: Sendable {
                     return (line.running, line.waiting.count)
                 }
                 throw APIError.tooManyRequests(
-                    "the server is busy with \(running) import or export request(s) and \(waiting) more waiting; try again later",
+                    "the server is busy with \(running) heavy request(s) (imports, exports, connectivity) and \(waiting) more waiting; try again later",
                     retryAfterSeconds: retryAfterSeconds)
             }
             usleep(2_000)

@@ -104,10 +104,12 @@ public struct Router: Sendable {
         return bytes.next() == UInt8(ascii: "a") && bytes.next() == UInt8(ascii: "p") && bytes.next() == UInt8(ascii: "i")
     }
 
-    /// Requests that parse or produce whole bundles go through ``HeavyWorkGate``.
+    /// Requests that parse or produce whole bundles, and whole-cluster connectivity answers (seconds
+    /// of CPU on a large cluster), go through ``HeavyWorkGate``: a client asking for many at once
+    /// waits in line at a lower priority instead of taking the cores from decisions.
     static func isHeavy(_ request: HTTPRequest, _ fixedRoute: FixedRoute?) -> Bool {
         if request.body.count > heavyBodyBytes { return true }
-        return fixedRoute == .importBundle || fixedRoute == .exportBundle
+        return fixedRoute == .importBundle || fixedRoute == .exportBundle || fixedRoute == .connectivity
     }
 
     /// The route template a request matched, for metric labels (names and namespaces left out).
