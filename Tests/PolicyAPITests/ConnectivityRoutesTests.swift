@@ -1,3 +1,5 @@
+import MicroHTTP
+import PolicyAPI
 import PolicyCore
 import Testing
 
@@ -69,6 +71,9 @@ import Testing
         let api = try cluster()
         let json = api.send("GET", "/v1/connectivity?namespace=x")
         #expect(json.status == 200)
+        let response = api.router.handle(HTTPRequest(method: "GET", path: "/v1/connectivity", query: ["namespace": "x"]))
+        #expect(response.header("X-Netpold-Revision") == "5")
+        #expect(json.json["revision"] == .integer(5))
         let pairs = json.json["connections"]?.arrayValue?.map { "\($0["from"]!.stringValue!) \($0["to"]!.stringValue!)" }
         #expect(pairs == ["x/a x/b", "x/a x/c", "x/b x/a", "x/b x/c", "x/c x/a"])
         let csv = api.send("GET", "/v1/connectivity?format=csv&port=6379")

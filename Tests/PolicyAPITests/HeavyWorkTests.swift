@@ -10,21 +10,28 @@ import Testing
         let holding = Atomic<Bool>(false)
         let release = Atomic<Bool>(false)
         let finished = Atomic<Bool>(false)
+
+        /// Takes the gate's only place on a thread of its own (blocking a cooperative-pool thread
+        /// could starve the other tests) and holds it until `release` is set.
+        static func holding(_ gate: HeavyWorkGate) -> Flags {
+            let flags = Flags()
+            let holder = Thread {
+                _ = try? gate.run {
+                    flags.holding.store(true, ordering: .relaxed)
+                    while !flags.release.load(ordering: .relaxed) { usleep(1_000) }
+                }
+                flags.finished.store(true, ordering: .relaxed)
+            }
+            holder.start()
+            while !flags.holding.load(ordering: .relaxed) { usleep(1_000) }
+            return flags
+        }
     }
 
     @Test func connectivityAnswersWaitInTheSameLineAsImports() throws {
         let gate = HeavyWorkGate(limit: 1, timeout: .milliseconds(50))
         let api = try APIHarness(options: RouterOptions(heavyWork: gate))
-        let flags = Flags()
-        let holder = Thread {
-            _ = try? gate.run {
-                flags.holding.store(true, ordering: .relaxed)
-                while !flags.release.load(ordering: .relaxed) { usleep(1_000) }
-            }
-            flags.finished.store(true, ordering: .relaxed)
-        }
-        holder.start()
-        while !flags.holding.load(ordering: .relaxed) { usleep(1_000) }
+        let flags = Flags.holding(gate)
         let busy = api.send("GET", "/v1/connectivity?groupBy=namespace")
         #expect(busy.status == 429)
         #expect(busy.text.contains("connectivity"))
@@ -38,17 +45,7 @@ import Testing
 
     @Test func requestsBeyondTheLimitWaitInLineThenAreToldToRetry() throws {
         let gate = HeavyWorkGate(limit: 1, timeout: .milliseconds(50))
-        let flags = Flags()
-        // A thread of its own: blocking a cooperative-pool thread could starve the other tests.
-        let holder = Thread {
-            _ = try? gate.run {
-                flags.holding.store(true, ordering: .relaxed)
-                while !flags.release.load(ordering: .relaxed) { usleep(1_000) }
-            }
-            flags.finished.store(true, ordering: .relaxed)
-        }
-        holder.start()
-        while !flags.holding.load(ordering: .relaxed) { usleep(1_000) }
+        let flags = Flags.holding(gate)
         do {
             try gate.run {}
             Issue.record("admitted while the only place was taken")
