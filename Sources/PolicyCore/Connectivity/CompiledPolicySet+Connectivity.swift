@@ -100,10 +100,7 @@ struct ClassPairs {
 
     /// The ports between one party and every address piece, merged into CIDRs.
     func addressEntries(_ party: Party, outbound: Bool, memo: SideMemo) -> [(cidr: CIDR, ports: ProtocolPorts)] {
-        let answers = index.atoms.map { atom in
-            memo[outbound ? memo.pair(set, from: party, to: atom.party) : memo.pair(set, from: atom.party, to: party)]
-        }
-        return AddressMerge.cidrs(index.atoms.map(\.range), answers)
+        AddressMerge.answers(set, index, party, outbound: outbound, memo: memo)
     }
 
     private func tooLarge(_ count: Int, _ limit: Int) -> DecisionError {

@@ -171,13 +171,8 @@ extension CompiledPolicySet {
             walks: made.map { WalkCache(memo: $0, index: index, port: port, proto: proto) })
         // Address to address is no pod's business: only a pod subject has address peers.
         guard resolved.pod != nil else { return answer }
-        let memo = SideMemo(index: index, port: port, protocol: proto)
-        let perAtom = index.atoms.map { atom in
-            memo[
-                direction == .to ? memo.pair(self, from: atom.party, to: subject) : memo.pair(self, from: subject, to: atom.party)
-            ]
-        }
-        answer.addresses = AddressMerge.cidrs(index.atoms.map(\.range), perAtom)
+        answer.addresses = AddressMerge.answers(
+            self, index, subject, outbound: direction == .from, memo: SideMemo(index: index, port: port, protocol: proto))
         return answer
     }
 }
@@ -240,6 +235,16 @@ extension CompiledPolicySet {
 /// range (pieces left out between them are pods' addresses only, answered as pods), then each range
 /// is written as the fewest CIDRs that cover it.
 enum AddressMerge {
+    /// What a party may send to (`outbound`) or receive from each address piece, as CIDRs.
+    static func answers(
+        _ set: CompiledPolicySet, _ index: ConnectivityIndex, _ party: Party, outbound: Bool, memo: SideMemo
+    ) -> [(cidr: CIDR, ports: ProtocolPorts)] {
+        let answers = index.atoms.map { atom in
+            memo[outbound ? memo.pair(set, from: party, to: atom.party) : memo.pair(set, from: atom.party, to: party)]
+        }
+        return cidrs(index.atoms.map(\.range), answers)
+    }
+
     static func cidrs(_ ranges: [AddressRange], _ answers: [ProtocolPorts]) -> [(cidr: CIDR, ports: ProtocolPorts)] {
         var merged: [(AddressRange, ProtocolPorts)] = []
         for (range, ports) in zip(ranges, answers) {

@@ -26,8 +26,6 @@ public final class ConnectivityIndex: Sendable {
     /// `ns/name[Kind]` of each pod's workload, as kubectl names the owner.
     let workloadOfPod: [ObjectKey: String]
     private let portsIDs: [[Pod.NamedPort]: Int32]
-    /// Each namespace's classes (by namespace id): classes are sorted by namespace.
-    let namespaceRanges: [UInt32: Range<Int>]
     /// Which classes and pieces each rule's criteria accept.
     let columns: RuleColumns
     /// Per rule-table slot (``Party/ingressSlot``, ``Party/egressSlot``), the column of each rule.
@@ -148,7 +146,6 @@ public final class ConnectivityIndex: Sendable {
             ranges[built[start].party.view.pod!.namespaceID] = start..<end
             start = end
         }
-        namespaceRanges = ranges
         let columns = RuleColumns(set, classes: built, atoms: atoms, namespaces: ranges)
         self.columns = columns
         // Each distinct rule table gets a slot, and each slot its rules' columns.

@@ -43,20 +43,3 @@ public struct ConnectivityEntry: Sendable, Hashable {
         self.totalPairs = totalPairs
     }
 }
-
-/// Ports of many pairs as small ids, so a matrix of class pairs is four bytes an entry.
-final class PortsTable {
-    private(set) var values: [ProtocolPorts] = [.none]
-    private var ids: [ProtocolPorts: Int32] = [.none: 0]
-
-    /// 0 is nothing allowed.
-    func id(_ ports: ProtocolPorts) -> Int32 {
-        if ports.isEmpty { return 0 }
-        if let found = ids[ports] { return found }
-        values.append(ports)
-        ids[ports] = Int32(values.count - 1)
-        return Int32(values.count - 1)
-    }
-
-    subscript(_ id: Int32) -> ProtocolPorts { values[Int(id)] }
-}
