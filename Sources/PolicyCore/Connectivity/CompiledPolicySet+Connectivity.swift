@@ -113,117 +113,119 @@ struct ClassPairs {
 
     // MARK: Pods
 
-    func podEntries(limit: Int) throws(DecisionError) -> () -> [ConnectivityEntry]? {
-        let classCount = index.classes.count
-        let scopedClasses = (0..<classCount).filter { inScope(index.classes[$0].namespace) }
-        let scopedPods = scopedClasses.reduce(0) { $0 + index.classes[$1].members.count }
-        let allPods = index.classOfPod.count
-        let bound = scopedPods * allPods * 2 + (query.externals ? scopedPods * index.atoms.count * 64 : 0)
-        if bound > limit {
-            let count = countPodEntries(scopedClasses, stopAbove: limit)
-            if count > limit { throw tooLarge(count, limit) }
+    /// The answers between the class pairs a scoped question can list: from a class in scope to
+    /// any class, and from any class to one in scope. Computed in the request (on its own thread,
+    /// in the heavy-work line) before anything is sent, so a streamed body only looks answers up.
+    struct ScopedTable {
+        let wide: [[Int32]]
+        let wideTable: [ProtocolPorts]
+        let narrow: [[Int32]]
+        let narrowTable: [ProtocolPorts]
+        let rowOf: [Int]
+        let columnOf: [Int]
+        let scoped: [Bool]
+
+        /// What `from` allows towards `to` (at least one of the two in scope); id 0 is nothing.
+        func id(_ from: Int, _ to: Int) -> Int32 {
+            scoped[from] ? wide[rowOf[from]][to] : narrow[rowOf[from]][columnOf[to]]
         }
 
-        var namespaces = index.namespaces[...]
-        var pending: [ConnectivityEntry] = []
-        var podQueue: [ObjectKey] = []
-        var rowOf: [Int32: Int] = [:]
-        var rows: [[Int32]] = []
-        var table: [ProtocolPorts] = []
-        var columns: [Int32] = []
-        var addressPhase = query.externals ? index.namespaces.filter(inScope)[...] : []
-        let memo = self.memo()
-        let all = Array(0..<classCount)
-        var allColumns = [Int32](repeating: -1, count: classCount)
-        for (column, item) in all.enumerated() { allColumns[item] = Int32(column) }
-        var scopedColumns = [Int32](repeating: -1, count: classCount)
-        for (column, item) in scopedClasses.enumerated() { scopedColumns[item] = Int32(column) }
-
-        return {
-            while true {
-                if let key = podQueue.popLast() {
-                    let source = index.classOfPod[key]!
-                    let row = rows[rowOf[source]!]
-                    let sourcePosition = index.podPosition[key]!
-                    let sourceName = index.podNames[sourcePosition]
-                    let wide = inScope(key.namespace)
-                    pending.removeAll(keepingCapacity: true)
-                    for (number, namespace) in index.namespaces.enumerated() where wide || inScope(namespace) {
-                        for position in index.namespaceSpan[number] where position != sourcePosition {
-                            let id = row[Int(columns[Int(index.podClass[position])])]
-                            if id != 0 {
-                                pending.append(
-                                    ConnectivityEntry(from: sourceName, to: index.podNames[position], ports: table[Int(id)]))
-                            }
-                        }
-                    }
-                    if wide && query.externals {
-                        for (cidr, ports) in addressEntries(index.classes[Int(source)].party, outbound: true, memo: memo) {
-                            pending.append(ConnectivityEntry(from: sourceName, to: cidr.description, ports: ports))
-                        }
-                    }
-                    if !pending.isEmpty { return pending }
-                    continue
-                }
-                if let namespace = namespaces.popFirst() {
-                    // The next source namespace: its classes' rows, then its pods in name order.
-                    let wide = inScope(namespace)
-                    let destinations = wide ? all : scopedClasses
-                    if destinations.isEmpty { continue }
-                    columns = wide ? allColumns : scopedColumns
-                    let keys = index.podsByNamespace[namespace] ?? []
-                    let sources = Array(Set(keys.map { index.classOfPod[$0]! })).sorted()
-                    (rows, table) = self.rows(sources.map(Int.init), destinations)
-                    rowOf = [:]
-                    for (position, item) in sources.enumerated() { rowOf[item] = position }
-                    podQueue = keys.reversed()
-                    continue
-                }
-                if let namespace = addressPhase.popFirst() {
-                    pending.removeAll(keepingCapacity: true)
-                    for key in index.podsByNamespace[namespace] ?? [] {
-                        let party = index.classes[Int(index.classOfPod[key]!)].party
-                        for (cidr, ports) in addressEntries(party, outbound: false, memo: memo) {
-                            pending.append(
-                                ConnectivityEntry(from: cidr.description, to: "\(key.namespace)/\(key.name)", ports: ports))
-                        }
-                    }
-                    if !pending.isEmpty { return pending }
-                    continue
-                }
-                return nil
-            }
+        func ports(_ from: Int, _ to: Int) -> ProtocolPorts {
+            scoped[from] ? wideTable[Int(wide[rowOf[from]][to])] : narrowTable[Int(narrow[rowOf[from]][columnOf[to]])]
         }
     }
 
-    /// Pod entries the answer would list, counted over classes; stops early once above `stopAbove`.
-    private func countPodEntries(_ scopedClasses: [Int], stopAbove: Int) -> Int {
+    /// Bounded, so a cluster of many pod shapes cannot make the table gigabytes: past the bound the
+    /// question must be narrowed.
+    func scopedPairs() throws(DecisionError) -> ScopedTable {
         let classCount = index.classes.count
-        var counts = [Int](repeating: 0, count: classCount)
-        counts.withUnsafeMutableBufferPointer { out in
-            jobs.forEachRange(classCount, minimum: 4) { range in
-                let memo = self.memo()
-                var total = 0
-                for source in range {
-                    if total > stopAbove { break }
-                    let item = index.classes[source]
-                    let wide = inScope(item.namespace)
-                    var count = 0
-                    for destination in (wide ? Array(0..<classCount) : scopedClasses) {
-                        let other = index.classes[destination]
-                        if memo.pair(set, from: item.party, to: other.party) == SideMemo.nothing { continue }
-                        count += item.members.count * other.members.count - (source == destination ? item.members.count : 0)
-                    }
-                    if wide && query.externals {
-                        count += item.members.count * addressEntries(item.party, outbound: true, memo: memo).count
-                        count += item.members.count * addressEntries(item.party, outbound: false, memo: memo).count
-                    }
-                    out[source] = count
-                    total += count
-                }
+        let scoped = index.classes.map { inScope($0.namespace) }
+        let scopedClasses = (0..<classCount).filter { scoped[$0] }
+        let otherClasses = (0..<classCount).filter { !scoped[$0] }
+        let cells = scopedClasses.count * classCount + otherClasses.count * scopedClasses.count
+        guard cells <= 16_000_000 else {
+            throw DecisionError(
+                kind: .invalid, field: "groupBy",
+                message:
+                    "groupBy=\(query.groupBy.rawValue) over \(scopedClasses.count) distinct pod shapes needs \(cells) class "
+                    + "pairs (at most 16,000,000): narrow it with namespace=, or group with groupBy=namespace")
+        }
+        let (wide, wideTable) = rows(scopedClasses, Array(0..<classCount))
+        let (narrow, narrowTable) = rows(otherClasses, scopedClasses)
+        var rowOf = [Int](repeating: -1, count: classCount)
+        for (position, item) in scopedClasses.enumerated() { rowOf[item] = position }
+        for (position, item) in otherClasses.enumerated() { rowOf[item] = position }
+        var columnOf = [Int](repeating: -1, count: classCount)
+        for (position, item) in scopedClasses.enumerated() { columnOf[item] = position }
+        return ScopedTable(
+            wide: wide, wideTable: wideTable, narrow: narrow, narrowTable: narrowTable, rowOf: rowOf, columnOf: columnOf,
+            scoped: scoped)
+    }
+
+    func podEntries(limit: Int) throws(DecisionError) -> () -> [ConnectivityEntry]? {
+        let table = try scopedPairs()
+        let classCount = index.classes.count
+        let memo = self.memo()
+        // Address answers of each class in scope, both ways, made once.
+        var outward: [[(cidr: CIDR, ports: ProtocolPorts)]] = Array(repeating: [], count: classCount)
+        var inward: [[(cidr: CIDR, ports: ProtocolPorts)]] = Array(repeating: [], count: classCount)
+        if query.externals {
+            for item in 0..<classCount where table.scoped[item] {
+                outward[item] = addressEntries(index.classes[item].party, outbound: true, memo: memo)
+                inward[item] = addressEntries(index.classes[item].party, outbound: false, memo: memo)
             }
         }
-        return counts.reduce(0, +)
+        // The length of the answer, from the table: refused before anything is written.
+        var count = 0
+        for source in 0..<classCount {
+            let sourceSize = index.classes[source].members.count
+            for destination in 0..<classCount where table.scoped[source] || table.scoped[destination] {
+                if table.id(source, destination) == 0 { continue }
+                count += sourceSize * index.classes[destination].members.count - (source == destination ? sourceSize : 0)
+            }
+            count += sourceSize * (outward[source].count + inward[source].count)
+            if count > limit { throw tooLarge(count, limit) }
+        }
+
+        var position = 0
+        var addressPosition = 0
+        var pending: [ConnectivityEntry] = []
+        let scopedNamespaces = index.namespaces.map(inScope)
+        return {
+            // One source pod's entries at a time, in pod order; then address ranges towards pods.
+            while position < index.podOrder.count {
+                let sourcePosition = position
+                position += 1
+                let source = Int(index.podClass[sourcePosition])
+                let sourceName = index.podNames[sourcePosition]
+                let wide = table.scoped[source]
+                pending.removeAll(keepingCapacity: true)
+                for (number, span) in index.namespaceSpan.enumerated() where wide || scopedNamespaces[number] {
+                    for other in span where other != sourcePosition {
+                        let id = table.id(source, Int(index.podClass[other]))
+                        if id != 0 {
+                            pending.append(
+                                ConnectivityEntry(
+                                    from: sourceName, to: index.podNames[other],
+                                    ports: table.ports(source, Int(index.podClass[other]))))
+                        }
+                    }
+                }
+                for (cidr, ports) in outward[source] {
+                    pending.append(ConnectivityEntry(from: sourceName, to: cidr.description, ports: ports))
+                }
+                if !pending.isEmpty { return pending }
+            }
+            while addressPosition < index.podOrder.count {
+                let destination = addressPosition
+                addressPosition += 1
+                let entries = inward[Int(index.podClass[destination])].map {
+                    ConnectivityEntry(from: $0.cidr.description, to: index.podNames[destination], ports: $0.ports)
+                }
+                if !entries.isEmpty { return entries }
+            }
+            return nil
+        }
     }
 
     // MARK: Workloads
@@ -244,31 +246,8 @@ struct ClassPairs {
         let bound = scoped.count * names.count * 2
         if bound > limit && names.count > 4096 { throw tooLarge(bound, limit) }
 
-        // The class pairs a listed workload pair can need: from a class in scope to any class, and
-        // from any class to one in scope. Bounded, so a cluster of many pod shapes cannot make the
-        // table gigabytes: past the bound the question must be narrowed.
-        let classCount = index.classes.count
-        let scopedClasses = (0..<classCount).filter { inScope(index.classes[$0].namespace) }
-        let otherClasses = (0..<classCount).filter { !inScope(index.classes[$0].namespace) }
-        let cells = scopedClasses.count * classCount + otherClasses.count * scopedClasses.count
-        guard cells <= 16_000_000 else {
-            throw DecisionError(
-                kind: .invalid, field: "groupBy",
-                message:
-                    "groupBy=workload over \(scopedClasses.count) distinct pod shapes needs \(cells) class pairs "
-                    + "(at most 16,000,000): narrow it with namespace=, or group with groupBy=namespace")
-        }
-        let (wide, wideTable) = self.rows(scopedClasses, Array(0..<classCount))
-        let (narrow, narrowTable) = self.rows(otherClasses, scopedClasses)
-        var rowOf = [Int](repeating: -1, count: classCount)
-        for (position, item) in scopedClasses.enumerated() { rowOf[item] = position }
-        for (position, item) in otherClasses.enumerated() { rowOf[item] = position }
-        var columnOf = [Int](repeating: -1, count: classCount)
-        for (position, item) in scopedClasses.enumerated() { columnOf[item] = position }
-        func ports(_ from: Int, _ to: Int) -> ProtocolPorts {
-            if inScope(index.classes[from].namespace) { return wideTable[Int(wide[rowOf[from]][to])] }
-            return narrowTable[Int(narrow[rowOf[from]][columnOf[to]])]
-        }
+        let table = try scopedPairs()
+        func ports(_ from: Int, _ to: Int) -> ProtocolPorts { table.ports(from, to) }
         let groups = names.map { membersByName[$0]! }
         func between(_ source: Int, _ destination: Int) -> ProtocolPorts {
             var result = ProtocolPorts.all
