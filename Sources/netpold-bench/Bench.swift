@@ -23,6 +23,7 @@ struct Bench: ParsableCommand {
         subcommands: [
             Core.self, Generate.self, Requests.self, Writes.self, RouterTiming.self, BatchTiming.self, Decide.self,
             ConnectivityTiming.self,
+            DiffTiming.self,
         ],
         defaultSubcommand: Core.self)
 

@@ -17,7 +17,9 @@ struct Netpold: ParsableCommand {
             `connectivity` exit 2 on any error, as `decide` does.
             """,
         version: version,
-        subcommands: [Serve.self, Migrate.self, Apply.self, Export.self, Decide.self, Reach.self, Connectivity.self])
+        subcommands: [
+            Serve.self, Migrate.self, Apply.self, Export.self, Decide.self, Reach.self, Connectivity.self, Diff.self,
+        ])
 
     /// Exit statuses: scripts branch on `decide`'s (as on `kubectl auth can-i`), so an error must
     /// never look like a denial; ArgumentParser's own 64 for usage errors becomes the usual 2.

@@ -43,24 +43,30 @@ struct RandomCluster {
             snapshot.upsert(.pod(pod))
         }
         for index in 0..<policies {
-            let document: String
-            switch Int.random(in: 0..<3, using: &random) {
-            case 0:
-                document =
-                    #"{"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"k\#(index)","namespace":"\#(pick(["a", "b", "c"]))"},"spec":\#(kubernetesSpec())}"#
-            case 1:
-                document =
-                    #"{"apiVersion":"projectcalico.org/v3","kind":"NetworkPolicy","metadata":{"name":"n\#(index)","namespace":"\#(pick(["a", "b", "c"]))"},"spec":\#(calicoSpec(global: false))}"#
-            default:
-                document =
-                    #"{"apiVersion":"projectcalico.org/v3","kind":"GlobalNetworkPolicy","metadata":{"name":"g\#(index)"},"spec":\#(calicoSpec(global: true))}"#
-            }
             generated += 1
-            if let value = try? JSONParser.parse(document), let decoded = try? ObjectDecoder.decode(value) {
+            if let model = policy(index) {
                 accepted += 1
-                snapshot.upsert(decoded.model)
+                snapshot.upsert(model)
             }
         }
+    }
+
+    /// A random policy of either family, named for `index` (nil when the decoder refuses it).
+    mutating func policy(_ index: Int) -> DecodedObject.Model? {
+        let document: String
+        switch Int.random(in: 0..<3, using: &random) {
+        case 0:
+            document =
+                #"{"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"k\#(index)","namespace":"\#(pick(["a", "b", "c"]))"},"spec":\#(kubernetesSpec())}"#
+        case 1:
+            document =
+                #"{"apiVersion":"projectcalico.org/v3","kind":"NetworkPolicy","metadata":{"name":"n\#(index)","namespace":"\#(pick(["a", "b", "c"]))"},"spec":\#(calicoSpec(global: false))}"#
+        default:
+            document =
+                #"{"apiVersion":"projectcalico.org/v3","kind":"GlobalNetworkPolicy","metadata":{"name":"g\#(index)"},"spec":\#(calicoSpec(global: true))}"#
+        }
+        guard let value = try? JSONParser.parse(document), let decoded = try? ObjectDecoder.decode(value) else { return nil }
+        return decoded.model
     }
 
     mutating func pick<T>(_ values: [T]) -> T { values[Int.random(in: 0..<values.count, using: &random)] }

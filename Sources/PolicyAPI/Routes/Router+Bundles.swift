@@ -19,16 +19,7 @@ extension Router {
         let options = ImportOptions(
             createImpliedNamespaces: createNamespaces, locations: bundle.locations)
         let (revision, outcomes) = try service.importBundle(bundle.objects, mode: mode, dryRun: dryRun, options: options)
-        let results: [JSONValue] = outcomes.map { outcome in
-            var object: [String: JSONValue] = [
-                "kind": .string(outcome.key.kind), "apiVersion": .string(outcome.key.apiVersion),
-                "name": .string(outcome.key.name), "action": .string(outcome.action.rawValue),
-            ]
-            if !outcome.key.namespace.isEmpty { object["namespace"] = .string(outcome.key.namespace) }
-            if let source = outcome.convertedFrom { object["convertedFrom"] = .string(source) }
-            if outcome.implied { object["implied"] = .bool(true) }
-            return .object(object)
-        }
+        let results = Self.resultsJSON(outcomes)
         let skipped: [JSONValue] = bundle.skipped.map { skipped in
             var object: [String: JSONValue] = [
                 "kind": .string(skipped.kind), "apiVersion": .string(skipped.apiVersion), "name": .string(skipped.name),
@@ -45,8 +36,22 @@ extension Router {
             ]))
     }
 
+    /// What an import did (or would do) to each object.
+    static func resultsJSON(_ outcomes: [ImportOutcome]) -> [JSONValue] {
+        outcomes.map { outcome in
+            var object: [String: JSONValue] = [
+                "kind": .string(outcome.key.kind), "apiVersion": .string(outcome.key.apiVersion),
+                "name": .string(outcome.key.name), "action": .string(outcome.action.rawValue),
+            ]
+            if !outcome.key.namespace.isEmpty { object["namespace"] = .string(outcome.key.namespace) }
+            if let source = outcome.convertedFrom { object["convertedFrom"] = .string(source) }
+            if outcome.implied { object["implied"] = .bool(true) }
+            return .object(object)
+        }
+    }
+
     /// A boolean query parameter: `true` or `false` (empty is the default).
-    private func flag(_ request: HTTPRequest, _ name: String, default value: Bool, alsoTrue: Set<String> = []) throws(APIError)
+    func flag(_ request: HTTPRequest, _ name: String, default value: Bool, alsoTrue: Set<String> = []) throws(APIError)
         -> Bool
     {
         guard let text = request.query[name], !text.isEmpty else { return value }

@@ -83,24 +83,7 @@ extension Router {
     func connectivity(_ request: HTTPRequest) throws -> HTTPResponse {
         let query = request.query
         try rejectUnknownParameters(query, allowed: ["namespace", "groupBy", "port", "protocol", "externals", "format"])
-        var question = ConnectivityQuery()
-        if let text = query["namespace"], !text.isEmpty {
-            let names = text.split(separator: ",", omittingEmptySubsequences: false).map {
-                String($0.trimmingWhitespace())
-            }
-            if let bad = names.first(where: { NameRules.dns1123LabelProblem($0) != nil }) {
-                throw APIError.invalidField("namespace", "\"\(bad)\" is not a namespace name")
-            }
-            question.namespaces = names
-        }
-        if let text = query["groupBy"] {
-            guard let grouping = ConnectivityQuery.Grouping(rawValue: text) else {
-                throw APIError.invalidField(
-                    "groupBy", FieldError.notSupported("groupBy", text, supported: ["namespace", "pod", "workload"]).message)
-            }
-            question.groupBy = grouping
-        }
-        (question.port, question.protocol) = try portAndProtocol(query)
+        var question = try connectivityQuery(query)
         if let text = query["externals"] {
             switch text {
             case "true", "1": question.externals = true
@@ -141,6 +124,29 @@ extension Router {
         return response
     }
 
+    /// The scope (`namespace`, comma-separated), grouping, port and protocol of a set question.
+    func connectivityQuery(_ query: [String: String]) throws -> ConnectivityQuery {
+        var question = ConnectivityQuery()
+        if let text = query["namespace"], !text.isEmpty {
+            let names = text.split(separator: ",", omittingEmptySubsequences: false).map {
+                String($0.trimmingWhitespace())
+            }
+            if let bad = names.first(where: { NameRules.dns1123LabelProblem($0) != nil }) {
+                throw APIError.invalidField("namespace", "\"\(bad)\" is not a namespace name")
+            }
+            question.namespaces = names
+        }
+        if let text = query["groupBy"] {
+            guard let grouping = ConnectivityQuery.Grouping(rawValue: text) else {
+                throw APIError.invalidField(
+                    "groupBy", FieldError.notSupported("groupBy", text, supported: ["namespace", "pod", "workload"]).message)
+            }
+            question.groupBy = grouping
+        }
+        (question.port, question.protocol) = try portAndProtocol(query)
+        return question
+    }
+
     /// `port` (1-65535) and `protocol` (TCP, UDP, SCTP) from a query.
     private func portAndProtocol(_ query: [String: String]) throws -> (Int?, TransportProtocol?) {
         var port: Int?
@@ -161,7 +167,7 @@ extension Router {
         return (port, proto)
     }
 
-    private func rejectUnknownParameters(_ query: [String: String], allowed: Set<String>) throws {
+    func rejectUnknownParameters(_ query: [String: String], allowed: Set<String>) throws {
         if let unknown = query.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw APIError.invalidField(
                 unknown, "unknown query parameter; this path takes " + allowed.sorted().joined(separator: ", "))

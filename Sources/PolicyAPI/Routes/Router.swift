@@ -110,6 +110,7 @@ public struct Router: Sendable {
     static func isHeavy(_ request: HTTPRequest, _ fixedRoute: FixedRoute?) -> Bool {
         if request.body.count > heavyBodyBytes { return true }
         return fixedRoute == .importBundle || fixedRoute == .exportBundle || fixedRoute == .connectivity
+            || fixedRoute == .connectivityDiff
     }
 
     /// The route template a request matched, for metric labels (names and namespaces left out).
@@ -132,6 +133,7 @@ public struct Router: Sendable {
             case (2, "reachability"): return "/v1/reachability"
             case (2, "connectivity"): return "/v1/connectivity"
             case (3, "selectors") where segments[2] == "evaluate": return "/v1/selectors/evaluate"
+            case (3, "connectivity") where segments[2] == "diff": return "/v1/connectivity/diff"
             default: return "other"
             }
         }
@@ -193,6 +195,9 @@ public struct Router: Sendable {
         case .connectivity:
             try allow(request, "GET")
             return try connectivity(request)
+        case .connectivityDiff:
+            try allow(request, "POST")
+            return try connectivityDiff(request)
         case .page, .pageScript, .pageStyle:
             try allow(request, "GET", "HEAD")
             return Router.pageResponse(fixedRoute)

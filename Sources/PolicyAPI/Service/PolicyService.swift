@@ -11,8 +11,52 @@ public final class PolicyService: Sendable {
     public let repository: PolicyRepository
     private let writer: Mutex<PolicySnapshot>
     private let compiled: Mutex<CompiledPolicySet>
-    /// The connectivity index of the latest compiled set a set answer asked about.
+    /// The connectivity index of the latest compiled set a set answer asked about, and the
+    /// changes published since, to update it from instead of building it again.
     private let connectivityIndex = Mutex<ConnectivityIndex?>(nil)
+    private let indexLog = Mutex(IndexLog())
+
+    /// The changes of each published revision, oldest first, while few enough to be worth replaying.
+    private struct IndexLog {
+        var entries: [(revision: Int64, changes: [SnapshotChange])] = []
+        var count = 0
+        /// Revisions up to this one are not all in `entries`.
+        var gapUntil: Int64 = 0
+
+        mutating func append(_ revision: Int64, _ changes: [SnapshotChange]) {
+            entries.append((revision, changes))
+            count += changes.count
+            if count > 10_000 {
+                entries.removeAll()
+                count = 0
+                gapUntil = revision
+            }
+        }
+
+        /// The changes after `revision` up to `last`; nil when some are missing.
+        func changes(after revision: Int64, upTo last: Int64) -> [SnapshotChange]? {
+            guard revision >= gapUntil else { return nil }
+            return entries.filter { $0.revision > revision && $0.revision <= last }.flatMap(\.changes)
+        }
+
+        mutating func drop(upTo revision: Int64) {
+            entries.removeAll { $0.revision <= revision }
+            count = entries.reduce(0) { $0 + $1.changes.count }
+        }
+    }
+    /// The namespace matrix the latest namespace diff compared against.
+    private let diffCells = Mutex<NamespaceCells?>(nil)
+
+    /// `version`'s whole namespace matrix for a question's port and protocol, kept for the next diff.
+    public func namespaceCells(_ version: ConnectivityVersion, _ query: ConnectivityQuery) -> NamespaceCells {
+        diffCells.withLock { kept in
+            if let kept, kept.answers(version, query) { return kept }
+            let made = NamespaceCells(version, port: query.port, protocol: query.protocol, jobs: .cores)
+            kept = made
+            return made
+        }
+    }
+
     /// The walks of the latest reachability answer, to start the next one from.
     private let reachabilityWalks = Mutex<WalkCache?>(nil)
 
@@ -47,11 +91,26 @@ public final class PolicyService: Sendable {
     /// first set answer after a write, under a lock, so concurrent first requests build it once.
     public func connectivity() -> (set: CompiledPolicySet, index: ConnectivityIndex) {
         let set = current
-        return connectivityIndex.withLock { cached in
-            if let cached, cached.revision == set.revision { return (set, cached) }
-            let built = ConnectivityIndex(set)
-            cached = built
-            return (set, built)
+        return (set, index(of: set))
+    }
+
+    /// The connectivity index of a compiled set: the cached one, or one updated from it by the
+    /// changes published since (a policy write), or else a new one. Only the current set's is kept.
+    func index(of set: CompiledPolicySet) -> ConnectivityIndex {
+        connectivityIndex.withLock { cached in
+            if let cached, cached.revision == set.revision { return cached }
+            var made: ConnectivityIndex?
+            if let cached, cached.revision < set.revision,
+                let changes = indexLog.withLock({ $0.changes(after: cached.revision, upTo: set.revision) })
+            {
+                made = cached.applying(changes, to: set)
+            }
+            let index = made ?? ConnectivityIndex(set)
+            if set.revision >= current.revision {
+                cached = index
+                indexLog.withLock { $0.drop(upTo: set.revision) }
+            }
+            return index
         }
     }
 
@@ -68,14 +127,18 @@ public final class PolicyService: Sendable {
     typealias SnapshotChange = CompiledPolicySet.Change
 
     /// Runs a write transaction and, if it committed, publishes the new compiled set before returning.
+    /// - Parameter inspect: for a dry run, given the snapshot and compiled set the transaction ran
+    ///   against and the changes it would have made, under the writer's lock.
     private func commit<T: Sendable>(
-        dryRun: Bool = false, _ body: (inout sending WriteTransaction, inout [SnapshotChange]) throws -> T
+        dryRun: Bool = false, inspect: ((PolicySnapshot, CompiledPolicySet, [SnapshotChange], Int64) -> Void)? = nil,
+        _ body: (inout sending WriteTransaction, inout [SnapshotChange]) throws -> T
     ) throws -> (revision: Int64, result: T) {
         try writer.withLock { snapshot in
             var changes: [SnapshotChange] = []
             let (revision, result) = try repository.write(dryRun: dryRun) { transaction in
                 try body(&transaction, &changes)
             }
+            if dryRun { inspect?(snapshot, current, changes, revision) }
             if !dryRun, revision != snapshot.revision {
                 for change in changes {
                     switch change {
@@ -95,6 +158,8 @@ public final class PolicyService: Sendable {
         let started = ContinuousClock.now
         let set = current.applying(changes, revision: snapshot.revision, snapshot: snapshot, jobs: .cores)
         let elapsed = ContinuousClock.now - started
+        // Logged before the set is published, so whoever sees the set finds its changes.
+        indexLog.withLock { $0.append(snapshot.revision, changes) }
         compiled.withLock { $0 = set }
         compileStats.withLock {
             $0.count += 1
@@ -179,6 +244,43 @@ public final class PolicyService: Sendable {
     public func importBundle(
         _ objects: [DecodedObject], mode: ImportMode, dryRun: Bool, options: ImportOptions = ImportOptions()
     ) throws -> (revision: Int64, outcomes: [ImportOutcome]) {
+        try importBundle(objects, mode: mode, dryRun: dryRun, options: options, inspect: nil)
+    }
+
+    /// The store now and as a bundle would leave it, both compiled with their connectivity
+    /// indexes, without storing anything: what a review of the bundle compares.
+    /// - Throws: as ``importBundle(_:mode:dryRun:options:)`` does for the same bundle.
+    public func preview(_ objects: [DecodedObject], mode: ImportMode, options: ImportOptions = ImportOptions()) throws -> (
+        before: ConnectivityVersion, after: ConnectivityVersion, outcomes: [ImportOutcome]
+    ) {
+        nonisolated(unsafe) var seen: (PolicySnapshot, CompiledPolicySet, [SnapshotChange], Int64)?
+        let (_, outcomes) = try importBundle(objects, mode: mode, dryRun: true, options: options) {
+            seen = ($0, $1, $2, $3)
+        }
+        guard let (snapshot, before, changes, revision) = seen else {
+            throw StoreError("the dry run of the bundle did not report what it would change")
+        }
+        var next = snapshot
+        for change in changes {
+            switch change {
+            case .upsert(let model): next.upsert(model)
+            case .remove(let key): next.remove(key)
+            }
+        }
+        // Numbered as the next revision would be, so the two sets are never taken for one.
+        next.revision = revision + (changes.isEmpty ? 0 : 1)
+        let after = before.applying(changes, revision: next.revision, snapshot: next, jobs: .cores)
+        let beforeIndex = index(of: before)
+        let afterIndex = beforeIndex.applying(changes, to: after) ?? ConnectivityIndex(after)
+        return (
+            ConnectivityVersion(set: before, index: beforeIndex), ConnectivityVersion(set: after, index: afterIndex), outcomes
+        )
+    }
+
+    private func importBundle(
+        _ objects: [DecodedObject], mode: ImportMode, dryRun: Bool, options: ImportOptions,
+        inspect: ((PolicySnapshot, CompiledPolicySet, [SnapshotChange], Int64) -> Void)?
+    ) throws -> (revision: Int64, outcomes: [ImportOutcome]) {
         func location(_ position: Int) -> String {
             options.locations.indices.contains(position) ? options.locations[position].description : "document \(position)"
         }
@@ -202,7 +304,7 @@ public final class PolicyService: Sendable {
         for object in objects where object.key.kind.isNamespaced && !bundleNamespaces.contains(object.key.namespace) {
             if namedSet.insert(object.key.namespace).inserted { named.append(object.key.namespace) }
         }
-        let (revision, outcomes) = try commit(dryRun: dryRun) { transaction, changes in
+        let (revision, outcomes) = try commit(dryRun: dryRun, inspect: inspect) { transaction, changes in
             var outcomes: [ImportOutcome] = []
             // Implied namespaces, which `replace` keeps; of them, those stored already (reported unchanged).
             var kept: Set<ObjectKey> = []

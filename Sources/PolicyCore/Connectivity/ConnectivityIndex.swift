@@ -40,6 +40,22 @@ public final class ConnectivityIndex: Sendable {
     /// to `podNameStart[i + 1]`.
     let podNameBytes: [UInt8]
     let podNameStart: [Int]
+    /// What the classes were cut by, so a policy write can tell whether they still hold
+    /// (``applying(_:to:)``).
+    let mentioned: Set<String>
+    let cuts: AddressCuts
+    let namespaceRanges: [UInt32: Range<Int>]
+    /// The table of each slot (kept alive, so no other table takes its identity) and the reverse.
+    let slotTables: [RuleTable]
+    let tableSlots: [ObjectIdentifier: Int32]
+    let sideKeyIDs: [BlockSplitter.SideKey: Int32]
+    /// Columns and table slots when the classes were last built from scratch.
+    let builtColumnCount: Int
+    let builtSlotCount: Int
+    /// Shared by an index and the indexes updated from it: the same classes, numbered alike.
+    let lineage: Lineage
+
+    final class Lineage: Sendable {}
 
     struct PodClass: Sendable {
         let party: Party
@@ -57,6 +73,8 @@ public final class ConnectivityIndex: Sendable {
         revision = set.revision
         let mentioned = Self.mentionedKeys(set.policies)
         let cuts = AddressCuts(Self.blocks(set.policies))
+        self.mentioned = mentioned
+        self.cuts = cuts
 
         var keys: [ClassKey: Int] = [:]
         var members: [[ObjectKey]] = []
@@ -146,29 +164,106 @@ public final class ConnectivityIndex: Sendable {
             ranges[built[start].party.view.pod!.namespaceID] = start..<end
             start = end
         }
+        namespaceRanges = ranges
         let columns = RuleColumns(set, classes: built, atoms: atoms, namespaces: ranges)
         self.columns = columns
-        // Each distinct rule table gets a slot, and each slot its rules' columns.
-        var slots: [ObjectIdentifier: Int32] = [:]
+        builtColumnCount = columns.columnCount
+        var slots = Slots(columns: columns)
+        built = built.map { slots.assign($0, $0.party.pod!) }
+        classes = built
+        tableRefs = slots.refs
+        slotTables = slots.tables
+        tableSlots = slots.slots
+        builtSlotCount = slots.refs.count
+        lineage = Lineage()
+        ingressKey = built.map { slots.number($0.party, egress: false) }
+        egressKey = built.map { slots.number($0.party, egress: true) }
+        keyCount = slots.keyIDs.count
+        sideKeyIDs = slots.keyIDs
+        masks = BlockSplitter.Masks(classes: built, stride: columns.stride)
+        var workloads: [ObjectKey: String] = [:]
+        for item in built {
+            for member in item.members { workloads[member] = Self.workloadName(of: member, in: set) }
+        }
+        workloadOfPod = workloads
+    }
+
+    /// The index of a later revision with the same classes: everything but the rule columns, the
+    /// table slots and the side keys is shared with `base` (see ``applying(_:to:)``).
+    init(
+        updating base: ConnectivityIndex, revision: Int64, classes: [PodClass], columns: RuleColumns, slots: Slots,
+        ingressKey: [Int32], egressKey: [Int32]
+    ) {
+        self.revision = revision
+        self.classes = classes
+        self.columns = columns
+        tableRefs = slots.refs
+        slotTables = slots.tables
+        tableSlots = slots.slots
+        sideKeyIDs = slots.keyIDs
+        keyCount = slots.keyIDs.count
+        self.ingressKey = ingressKey
+        self.egressKey = egressKey
+        classOfPod = base.classOfPod
+        atoms = base.atoms
+        namespaces = base.namespaces
+        podsByNamespace = base.podsByNamespace
+        podOrder = base.podOrder
+        podClass = base.podClass
+        podPosition = base.podPosition
+        podNames = base.podNames
+        namespaceSpan = base.namespaceSpan
+        workloadOfPod = base.workloadOfPod
+        portsIDs = base.portsIDs
+        masks = base.masks
+        podNameBytes = base.podNameBytes
+        podNameStart = base.podNameStart
+        mentioned = base.mentioned
+        cuts = base.cuts
+        namespaceRanges = base.namespaceRanges
+        builtColumnCount = base.builtColumnCount
+        builtSlotCount = base.builtSlotCount
+        lineage = base.lineage
+    }
+
+    /// Slots for rule tables (each distinct table one, with its rules' columns) and numbers for
+    /// side keys (classes with the same number answer alike towards any one peer).
+    struct Slots {
+        let columns: RuleColumns
         var refs: [[RuleColumns.Ref]?] = []
-        func slot(_ table: RuleTable, egress: Bool) -> Int32 {
+        var tables: [RuleTable] = []
+        var slots: [ObjectIdentifier: Int32] = [:]
+        var keyIDs: [BlockSplitter.SideKey: Int32] = [:]
+
+        init(columns: RuleColumns) { self.columns = columns }
+
+        /// Continues `base`'s numbering, over new columns that keep the old ones' ids.
+        init(continuing base: ConnectivityIndex, columns: RuleColumns) {
+            self.columns = columns
+            refs = base.tableRefs
+            tables = base.slotTables
+            slots = base.tableSlots
+            keyIDs = base.sideKeyIDs
+        }
+
+        mutating func slot(_ table: RuleTable, egress: Bool) -> Int32 {
             if let found = slots[ObjectIdentifier(table)] { return found }
             refs.append(columns.refs(of: table, egress: egress))
+            tables.append(table)
             slots[ObjectIdentifier(table)] = Int32(refs.count - 1)
             return Int32(refs.count - 1)
         }
-        built = built.map { item in
-            let pod = item.party.pod!
-            var party = item.party
+
+        /// The class with `pod` as its representative and the slots of its tables.
+        mutating func assign(_ item: PodClass, _ pod: CompiledPod) -> PodClass {
+            var party = Party(view: item.party.view, pod: pod, portsID: item.party.portsID, element: item.party.element)
             party.ingressSlot = slot(pod.ingressTable, egress: false)
             party.egressSlot = slot(pod.egressTable, egress: true)
             return PodClass(party: party, namespace: item.namespace, members: item.members)
         }
-        classes = built
-        tableRefs = refs
-        // Each class's side keys, numbered; -1 where its table is empty (it allows everything).
-        var keyIDs: [BlockSplitter.SideKey: Int32] = [:]
-        func number(_ party: Party, egress: Bool) -> Int32 {
+
+        /// The number of a class's side key; -1 where its table is empty (it allows everything).
+        mutating func number(_ party: Party, egress: Bool) -> Int32 {
             let table = egress ? party.pod!.egressTable : party.pod!.ingressTable
             guard !table.policies.isEmpty,
                 let key = BlockSplitter.key(party, egress: egress, columns: columns, tableRefs: refs)
@@ -177,15 +272,6 @@ public final class ConnectivityIndex: Sendable {
             keyIDs[key] = Int32(keyIDs.count)
             return Int32(keyIDs.count - 1)
         }
-        ingressKey = built.map { number($0.party, egress: false) }
-        egressKey = built.map { number($0.party, egress: true) }
-        keyCount = keyIDs.count
-        masks = BlockSplitter.Masks(classes: built, stride: columns.stride)
-        var workloads: [ObjectKey: String] = [:]
-        for item in built {
-            for member in item.members { workloads[member] = Self.workloadName(of: member, in: set) }
-        }
-        workloadOfPod = workloads
     }
 
     /// The id answers use for a destination's named ports (a never-seen list gets one of its own).
@@ -208,7 +294,9 @@ public final class ConnectivityIndex: Sendable {
     /// Every label key a selector of a policy reads from a pod's own labels (Kubernetes
     /// podSelectors) or its Calico labels (Calico selectors); namespace selectors read the
     /// namespace, which is part of a class already.
-    static func mentionedKeys(_ index: PolicyIndex) -> Set<String> {
+    static func mentionedKeys(_ index: PolicyIndex) -> Set<String> { mentionedKeys(index.byKey.values) }
+
+    static func mentionedKeys(_ policies: some Sequence<CompiledPolicy>) -> Set<String> {
         var keys: Set<String> = []
         func add(_ selector: LabelSelector?) {
             guard let selector else { return }
@@ -226,7 +314,7 @@ public final class ConnectivityIndex: Sendable {
             case .and(let operands), .or(let operands): for operand in operands { add(operand) }
             }
         }
-        for policy in index.byKey.values {
+        for policy in policies {
             switch policy.body {
             case .kubernetes(let body):
                 add(body.podSelector)
@@ -245,9 +333,11 @@ public final class ConnectivityIndex: Sendable {
     }
 
     /// Every address block a rule can test: ipBlocks with their exceptions, nets and notNets.
-    static func blocks(_ index: PolicyIndex) -> [CIDR] {
+    static func blocks(_ index: PolicyIndex) -> [CIDR] { blocks(index.byKey.values) }
+
+    static func blocks(_ policies: some Sequence<CompiledPolicy>) -> [CIDR] {
         var result: [CIDR] = []
-        for policy in index.byKey.values {
+        for policy in policies {
             for code in [policy.ingressCode, policy.egressCode] {
                 result.append(contentsOf: code.cidrs)
                 for block in code.blocks {
@@ -314,6 +404,25 @@ struct AddressCuts {
             }
         }
         starts = [v4.sorted(), v6.sorted()]
+    }
+
+    /// Whether every boundary of the blocks is a cut already.
+    func includes(_ blocks: [CIDR]) -> Bool {
+        blocks.allSatisfy { block in
+            let range = AddressRange(block)
+            let list = starts[range.isIPv4 ? 0 : 1]
+            func isCut(_ value: UInt128) -> Bool {
+                var low = 0
+                var high = list.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    if list[middle] < value { low = middle + 1 } else { high = middle }
+                }
+                return low < list.count && list[low] == value
+            }
+            let top = range.isIPv4 ? AddressRange.maxValue(ipv4: true) : UInt128.max
+            return isCut(range.low) && (range.high == top || isCut(range.high + 1))
+        }
     }
 
     /// A number for the piece holding the address, unique across both families.

@@ -14,7 +14,8 @@ extension ClassPairs {
 
     /// Cells per (source namespace, destination namespace), by position in `index.namespaces`; nil
     /// when a table splits classes into more blocks than a byte numbers (then pairs are walked).
-    func namespaceCellsByBlocks(_ classNamespace: [Int], namespaceCount: Int) -> [[MatrixCell]]? {
+    /// - Parameter columns: only these destination namespaces (nil: all); other columns stay empty.
+    func namespaceCellsByBlocks(_ classNamespace: [Int], namespaceCount: Int, columns: Set<Int>? = nil) -> [[MatrixCell]]? {
         let classes = index.classes
         let classCount = classes.count
         guard classCount > 0 else { return [] }
@@ -57,7 +58,7 @@ extension ClassPairs {
 
         // Per destination key: open sources count per block; isolated ones pair by pair.
         var inKeys: [SideKey: [Int]] = [:]
-        for destination in 0..<classCount {
+        for destination in 0..<classCount where columns?.contains(classNamespace[destination]) ?? true {
             guard let key = key(destination, egress: false) else { return nil }
             inKeys[key, default: []].append(destination)
         }

@@ -25,16 +25,35 @@ final class RuleColumns: Sendable {
         let second: Int32
     }
 
-    init(
+    /// The policies whose columns are here, kept alive so no other policy can take one's identity.
+    private let policies: [ObjectIdentifier: CompiledPolicy]
+
+    convenience init(
         _ set: CompiledPolicySet, classes: [ConnectivityIndex.PodClass], atoms: [ConnectivityIndex.AddressAtom],
         namespaces: [UInt32: Range<Int>]
+    ) {
+        self.init(Array(set.policies.byKey.values), base: nil, classes: classes, atoms: atoms, namespaces: namespaces)
+    }
+
+    /// The columns of `policies` over these classes and pieces, after those of `base` (over the same
+    /// universe) whose policies are in `keep`: a policy write adds columns for the written policy only.
+    init(
+        _ added: [CompiledPolicy], base: (columns: RuleColumns, keep: Set<ObjectIdentifier>)?,
+        classes: [ConnectivityIndex.PodClass], atoms: [ConnectivityIndex.AddressAtom], namespaces: [UInt32: Range<Int>]
     ) {
         let width = classes.count + atoms.count
         stride = max(1, (width + 63) / 64)
         let views = classes.map(\.party.view) + atoms.map(\.party.view)
         var builder = Builder(stride: stride, views: views, classCount: classes.count, namespaces: namespaces)
         var refs: [Key: [Ref]] = [:]
-        for policy in set.policies.byKey.values {
+        var policies: [ObjectIdentifier: CompiledPolicy] = [:]
+        if let (columns, keep) = base {
+            builder.words = columns.words
+            for (key, list) in columns.refs where keep.contains(key.policy) { refs[key] = list }
+            for (key, policy) in columns.policies where keep.contains(key) { policies[key] = policy }
+        }
+        for policy in added {
+            policies[ObjectIdentifier(policy)] = policy
             for egress in [false, true] {
                 let table = RuleTable.make([policy], egress: egress)
                 if table.code.rules.isEmpty { continue }
@@ -55,7 +74,14 @@ final class RuleColumns: Sendable {
         }
         words = builder.words
         self.refs = refs
+        self.policies = policies
     }
+
+    /// Whether a policy's columns are here.
+    func knows(_ policy: CompiledPolicy) -> Bool { policies[ObjectIdentifier(policy)] != nil }
+
+    /// The number of columns, live or not: grows with every incremental update.
+    var columnCount: Int { words.count / stride }
 
     /// The columns of one policy's rules in one direction, in template order.
     func refs(_ policy: CompiledPolicy, egress: Bool) -> [Ref]? {

@@ -36,7 +36,7 @@ struct RequestContext {
 enum FixedRoute: Int, CaseIterable {
     case healthz, readyz, version, metrics, openAPI
     case importBundle, exportBundle, decide, decideBatch, evaluateSelector
-    case reachability, connectivity
+    case reachability, connectivity, connectivityDiff
     /// The connectivity page and its two assets.
     case page, pageScript, pageStyle
 
@@ -55,6 +55,7 @@ enum FixedRoute: Int, CaseIterable {
         case .evaluateSelector: return "/v1/selectors/evaluate"
         case .reachability: return "/v1/reachability"
         case .connectivity: return "/v1/connectivity"
+        case .connectivityDiff: return "/v1/connectivity/diff"
         case .page: return "/ui"
         case .pageScript: return "/ui/app.js"
         case .pageStyle: return "/ui/app.css"
@@ -84,6 +85,7 @@ enum FixedRoute: Int, CaseIterable {
         case "/v1/selectors/evaluate": self = .evaluateSelector
         case "/v1/reachability": self = .reachability
         case "/v1/connectivity": self = .connectivity
+        case "/v1/connectivity/diff": self = .connectivityDiff
         case "/ui": self = .page
         case "/ui/app.js": self = .pageScript
         case "/ui/app.css": self = .pageStyle
@@ -123,6 +125,7 @@ enum FixedRoute: Int, CaseIterable {
             switch (segments[1], segments[2]) {
             case ("decide", "batch"): self = .decideBatch
             case ("selectors", "evaluate"): self = .evaluateSelector
+            case ("connectivity", "diff"): self = .connectivityDiff
             default: return nil
             }
         default:
