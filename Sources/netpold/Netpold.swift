@@ -47,7 +47,7 @@ struct Netpold: ParsableCommand {
     /// The commands a script asks questions with: one error status for all of them, `decide`'s, so
     /// scripts can tell an error from any answer the same way whichever of them they call.
     static func answersQuestions(_ command: any ParsableCommand) -> Bool {
-        command is Decide || command is Reach || command is Connectivity
+        command is Decide || command is Reach || command is Connectivity || command is Diff
     }
 
     /// Prints what `error` says and exits: help and version with 0, a deliberate `ExitCode` with its
