@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The connectivity figures of issue 13 next to their targets: reachability and the namespace
-# matrix in process at three cluster sizes (so the growth shows), reachability over HTTP and the
-# server's memory on the 100k-pod cluster, and every pod pair as CSV over HTTP on a 1,000-pod one.
+# The connectivity figures of issues 13 and 14 next to their targets: reachability and the
+# namespace matrix in process at three cluster sizes (so the growth shows), reachability and
+# connectivity diffs over HTTP and the server's memory on the 100k-pod cluster, and every pod pair
+# as CSV over HTTP on a 1,000-pod one.
 # Usage: bench/connectivity.sh [ROWS_FILE]   (bench/run.sh calls it; alone it prints its rows)
 # Needs the release build of netpold and netpold-bench (bench/run.sh builds them).
 set -euo pipefail
@@ -39,6 +40,8 @@ load "$url" "--namespaces 100 --pods 1000 --policies 10000"
 before=$(rss big)
 "$BIN/netpold-bench" connectivity --namespaces 100 --pods 1000 --policies 10000 --server "$url" --queries 200 --no-matrix >"$work/http-big.txt"
 after=$(rss big)
+echo "connectivity diffs over HTTP, 100k pods..." >&2
+"$BIN/netpold-bench" diff --namespaces 100 --pods 1000 --policies 10000 --server "$url" --queries 20 >"$work/diff-big.txt"
 kill "$(cat "$work/big.pid")"; rm "$work/big.pid"
 
 echo "every pod pair as CSV over HTTP, 1,000 pods..." >&2
@@ -69,6 +72,11 @@ p50, p99 = value("http-big.txt", "reachability p50 (HTTP)"), value("http-big.txt
 row("reachability ?to= / ?from= one pod, 100k pods, over HTTP", f"p50 {p50:.1f} / p99 {p99:.1f} ms", "p50 ≤ 10 / p99 ≤ 50 ms", p50 <= 10 and p99 <= 50)
 growth = 100 * (after - before) / before
 row("server resident size with the cluster loaded, after set answers", f"{before/1024:.0f} -> {after/1024:.0f} MiB (+{growth:.1f} %)", "≤ +25 %", growth <= 25)
+one = value("diff-big.txt", "diff, one changed policy p50 (HTTP)")
+hundred = value("diff-big.txt", "diff, 100 changed policies p50 (HTTP)") / 1000
+detail = lambda row: open(f"{work}/diff-big.txt").read().split(row)[1].splitlines()[0].split("(", 1)[1].rstrip(")")
+row("diff, one changed policy, 100k pods, groupBy=namespace, over HTTP", f"p50 {one:.0f} ms ({detail('diff, one changed policy p50 (HTTP)')})", "p50 ≤ 200 ms", one <= 200)
+row("diff, 100 changed policies, 100k pods, groupBy=namespace, over HTTP", f"p50 {hundred:.2f} s ({detail('diff, 100 changed policies p50 (HTTP)')})", "p50 ≤ 2 s", hundred <= 2)
 csv = value("http-small.txt", "pod pairs as CSV (HTTP)") / 1000
 lines = open(f"{work}/http-small.txt").read().split("pod pairs as CSV (HTTP)")[1].split("(")[1].split(" lines")[0]
 row("every pod pair as CSV, 1,000 pods, over HTTP", f"{csv:.2f} s ({lines} lines)", "≤ 3 s", csv <= 3)
