@@ -41,6 +41,17 @@ extension Bench {
             return .object(object)
         }
 
+        /// `count` different numbers below `total` (a bundle names each object once).
+        static func distinct(_ count: Int, of total: Int, _ random: inout SplitMix64) -> [Int] {
+            var chosen: [Int] = []
+            var seen: Set<Int> = []
+            while chosen.count < min(count, total) {
+                let next = Int.random(in: 0..<total, using: &random)
+                if seen.insert(next).inserted { chosen.append(next) }
+            }
+            return chosen
+        }
+
         func run() throws {
             guard let grouping = ConnectivityQuery.Grouping(rawValue: groupBy) else {
                 throw ValidationError("--group-by must be pod, workload or namespace")
@@ -72,9 +83,7 @@ extension Bench {
                     var samples: [Double] = []
                     var listed = 0
                     for _ in 0..<queries {
-                        let chosen = (0..<count).map { _ in
-                            Self.edited(policies[Int.random(in: 0..<policies.count, using: &random)])
-                        }
+                        let chosen = Self.distinct(count, of: policies.count, &random).map { Self.edited(policies[$0]) }
                         let body = JSONWriter.bytes(.object(["apiVersion": "v1", "kind": "List", "items": .array(chosen)]))
                         let start = clock.now
                         let response = try HTTPClient.send(
@@ -109,10 +118,8 @@ extension Bench {
                 var listed = 0
                 var updated = 0
                 for _ in 0..<queries {
-                    let changes = try (0..<count).map { _ in
-                        CompiledPolicySet.Change.upsert(
-                            try ObjectDecoder.decode(Self.edited(policies[Int.random(in: 0..<policies.count, using: &random)]))
-                                .model)
+                    let changes = try Self.distinct(count, of: policies.count, &random).map {
+                        CompiledPolicySet.Change.upsert(try ObjectDecoder.decode(Self.edited(policies[$0])).model)
                     }
                     var next = snapshot
                     for case .upsert(let model) in changes { next.upsert(model) }
