@@ -161,7 +161,7 @@ extension Router {
         return (port, proto)
     }
 
-    private func rejectUnknownParameters(_ query: [String: String], allowed: Set<String>) throws {
+    func rejectUnknownParameters(_ query: [String: String], allowed: Set<String>) throws {
         if let unknown = query.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw APIError.invalidField(
                 unknown, "unknown query parameter; this path takes " + allowed.sorted().joined(separator: ", "))

@@ -172,13 +172,15 @@ public final class PolicyService: Sendable {
         return Deletion(record: record, contents: contents, revision: revision)
     }
 
-    /// Applies a validated bundle in one transaction.
+    /// Applies a validated bundle in one transaction. A dry run that would change something also
+    /// answers with the compiled set it would publish (`preview`, never swapped in), so it can
+    /// report findings about what it would write; otherwise `preview` is nil.
     /// - Throws: ``ServiceError/repeatedInBundle(_:position:first:)``; ``ServiceError/notFound(_:)`` for a
     ///   namespace neither stored nor in the bundle (unless `options` creates it); ``ServiceError/alreadyExists(_:)``
     ///   in `create` mode.
     public func importBundle(
         _ objects: [DecodedObject], mode: ImportMode, dryRun: Bool, options: ImportOptions = ImportOptions()
-    ) throws -> (revision: Int64, outcomes: [ImportOutcome]) {
+    ) throws -> (revision: Int64, outcomes: [ImportOutcome], preview: CompiledPolicySet?) {
         func location(_ position: Int) -> String {
             options.locations.indices.contains(position) ? options.locations[position].description : "document \(position)"
         }
@@ -202,6 +204,7 @@ public final class PolicyService: Sendable {
         for object in objects where object.key.kind.isNamespaced && !bundleNamespaces.contains(object.key.namespace) {
             if namedSet.insert(object.key.namespace).inserted { named.append(object.key.namespace) }
         }
+        var pending: [SnapshotChange] = []
         let (revision, outcomes) = try commit(dryRun: dryRun) { transaction, changes in
             var outcomes: [ImportOutcome] = []
             // Implied namespaces, which `replace` keeps; of them, those stored already (reported unchanged).
@@ -250,9 +253,25 @@ public final class PolicyService: Sendable {
                     outcomes.append(ImportOutcome(key: key.described, action: .deleted))
                 }
             }
+            if dryRun { pending = changes }
             return outcomes
         }
-        return (revision, outcomes)
+        return (revision, outcomes, pending.isEmpty ? nil : previewSet(pending, revision: revision))
+    }
+
+    /// The set `changes` would publish, made beside the current one (whatever was written since the
+    /// dry run is in it too: a dry run answers for the store as it is now).
+    private func previewSet(_ changes: [SnapshotChange], revision: Int64) -> CompiledPolicySet {
+        let (stored, base) = writer.withLock { ($0, current) }
+        var snapshot = stored
+        for change in changes {
+            switch change {
+            case .upsert(let model): snapshot.upsert(model)
+            case .remove(let key): snapshot.remove(key)
+            }
+        }
+        snapshot.revision = revision
+        return base.applying(changes, revision: revision, snapshot: snapshot, jobs: .cores)
     }
 
     /// A namespace as Kubernetes would create it from its name alone: labelled `kubernetes.io/metadata.name`.

@@ -36,7 +36,7 @@ struct RequestContext {
 enum FixedRoute: Int, CaseIterable {
     case healthz, readyz, version, metrics, openAPI
     case importBundle, exportBundle, decide, decideBatch, evaluateSelector
-    case reachability, connectivity
+    case reachability, connectivity, lint
     /// The connectivity page and its two assets.
     case page, pageScript, pageStyle
 
@@ -55,6 +55,7 @@ enum FixedRoute: Int, CaseIterable {
         case .evaluateSelector: return "/v1/selectors/evaluate"
         case .reachability: return "/v1/reachability"
         case .connectivity: return "/v1/connectivity"
+        case .lint: return "/v1/lint"
         case .page: return "/ui"
         case .pageScript: return "/ui/app.js"
         case .pageStyle: return "/ui/app.css"
@@ -84,6 +85,7 @@ enum FixedRoute: Int, CaseIterable {
         case "/v1/selectors/evaluate": self = .evaluateSelector
         case "/v1/reachability": self = .reachability
         case "/v1/connectivity": self = .connectivity
+        case "/v1/lint": self = .lint
         case "/ui": self = .page
         case "/ui/app.js": self = .pageScript
         case "/ui/app.css": self = .pageStyle
@@ -111,6 +113,7 @@ enum FixedRoute: Int, CaseIterable {
             case "decide": self = .decide
             case "reachability": self = .reachability
             case "connectivity": self = .connectivity
+            case "lint": self = .lint
             default: return nil
             }
         case 2 where segments[0] == "ui":
