@@ -102,7 +102,7 @@ extension Netpold {
             }
         }
 
-        /// The lines for standard error: the tally, one line per kind of skip, and the warnings.
+        /// The lines for standard error: the tally, one line per kind of skip, and the findings (as warnings).
         static func summary(_ document: JSONValue, dryRun: Bool) -> [String] {
             let suffix = dryRun ? " (dry run)" : ""
             var lines: [String] = []
@@ -135,8 +135,9 @@ extension Netpold {
                         + "\(counts.count == 1 ? singular : plural): "
                         + kinds.joined(separator: ", "))
             }
+            // Findings (what the server found about the objects it wrote); older servers sent strings.
             for warning in document["warnings"]?.arrayValue ?? [] {
-                if let text = warning.stringValue { lines.append("Warning: \(text)") }
+                if let text = LintFinding(json: warning)?.text ?? warning.stringValue { lines.append("Warning: \(text)") }
             }
             return lines
         }

@@ -14,11 +14,13 @@ struct Netpold: ParsableCommand {
 
             Exit status: 0 on success, 1 on failure, 2 on a usage error; `decide` exits 0 when the \
             connection is allowed, 1 when it is denied and 2 on any error; `reach` and \
-            `connectivity` exit 2 on any error, as `decide` does.
+            `connectivity` exit 2 on any error, as `decide` does; `lint` exits 1 when it finds \
+            something at or above --severity, 2 on any error.
             """,
         version: version,
         subcommands: [
             Serve.self, Migrate.self, Apply.self, Export.self, Decide.self, Reach.self, Connectivity.self, Diff.self,
+            Lint.self,
         ])
 
     /// Exit statuses: scripts branch on `decide`'s (as on `kubectl auth can-i`), so an error must
@@ -47,7 +49,7 @@ struct Netpold: ParsableCommand {
     /// The commands a script asks questions with: one error status for all of them, `decide`'s, so
     /// scripts can tell an error from any answer the same way whichever of them they call.
     static func answersQuestions(_ command: any ParsableCommand) -> Bool {
-        command is Decide || command is Reach || command is Connectivity || command is Diff
+        command is Decide || command is Reach || command is Connectivity || command is Diff || command is Lint
     }
 
     /// Prints what `error` says and exits: help and version with 0, a deliberate `ExitCode` with its

@@ -145,9 +145,10 @@ func kinds(_ list: JSONValue?) -> [String] {
             "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: a, namespace: x}\nspec: {}\n---\n"
                 + "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: b, namespace: x}\nspec: {}\n")
         #expect(response.status == 200)
+        let warning = response.json["warnings"]?[0]
+        #expect(warning?["code"] == "KindSkipped" && warning?["severity"] == "warning")
         #expect(
-            response.json["warnings"]?[0]?.stringValue?.hasPrefix("skipped 2 CiliumNetworkPolicy (cilium.io/v2): netpold decides")
-                == true)
+            warning?["message"]?.stringValue?.hasPrefix("skipped 2 CiliumNetworkPolicy (cilium.io/v2): netpold decides") == true)
     }
 
     @Test(arguments: [
@@ -218,7 +219,8 @@ func podYAML(_ name: String, namespace: String = "x", ip: String, labels: String
         #expect(results.map { $0["implied"] != nil } == [true, true, false, false])
         let namespace = api.send("GET", "/api/v1/namespaces/y").json
         #expect(namespace["metadata"]?["labels"] == .object(["kubernetes.io/metadata.name": "y"]))
-        let warning = response.json["warnings"]?[0]?.stringValue ?? ""
+        #expect(response.json["warnings"]?[0]?["code"] == "NamespaceImplied")
+        let warning = response.json["warnings"]?[0]?["message"]?.stringValue ?? ""
         #expect(warning.hasPrefix("namespaces x, y are not in the bundle"), "\(warning)")
         #expect(warning.contains("namespaceSelectors that use other labels will not select them"))
         // Once stored, a namespace is simply there: no implied entry, no warning.

@@ -18,7 +18,16 @@ extension Router {
         let bundle = try BundleReader.decode(documents, defaultNamespace: namespace)
         let options = ImportOptions(
             createImpliedNamespaces: createNamespaces, locations: bundle.locations)
-        let (revision, outcomes) = try service.importBundle(bundle.objects, mode: mode, dryRun: dryRun, options: options)
+        // A dry run compiles what the import would leave (never published), to report its findings.
+        let revision: Int64
+        let outcomes: [ImportOutcome]
+        var preview: ConnectivityVersion?
+        if dryRun {
+            let (before, after, found) = try service.preview(bundle.objects, mode: mode, options: options)
+            (revision, outcomes, preview) = (before.set.revision, found, after)
+        } else {
+            (revision, outcomes) = try service.importBundle(bundle.objects, mode: mode, dryRun: false, options: options)
+        }
         let results = Self.resultsJSON(outcomes)
         let skipped: [JSONValue] = bundle.skipped.map { skipped in
             var object: [String: JSONValue] = [
@@ -28,12 +37,17 @@ extension Router {
             if !skipped.namespace.isEmpty { object["namespace"] = .string(skipped.namespace) }
             return .object(object)
         }
-        let warnings = Self.importWarnings(outcomes: outcomes, skipped: bundle.skipped).map { JSONValue.string($0) }
-        return .json(
+        // Every policy the bundle holds, changed or not: `netpold lint -f` asks about all of them.
+        let warnings =
+            Self.importFindings(outcomes: outcomes, skipped: bundle.skipped)
+            + findings(about: bundle.objects.map(\.key), preview: preview)
+        var response = HTTPResponse.json(
             .object([
                 "revision": .integer(revision), "dryRun": .bool(dryRun), "results": .array(results), "skipped": .array(skipped),
-                "warnings": .array(warnings),
+                "warnings": .array(warnings.map(\.json)),
             ]))
+        response.headers += Self.warningHeaders(warnings)
+        return response
     }
 
     /// What an import did (or would do) to each object.
@@ -60,19 +74,21 @@ extension Router {
         throw APIError.badRequest("\(name) must be true or false")
     }
 
-    /// What a person should know about an import that succeeded: implied namespaces carry only
-    /// their name label, and skipped kinds that look like another product's network policy are
-    /// not part of any answer.
-    static func importWarnings(outcomes: [ImportOutcome], skipped: [SkippedObject]) -> [String] {
-        var warnings: [String] = []
+    /// What a person should know about an import that succeeded, besides its policies' findings:
+    /// implied namespaces carry only their name label, and skipped kinds that look like another
+    /// product's network policy are not part of any answer.
+    static func importFindings(outcomes: [ImportOutcome], skipped: [SkippedObject]) -> [LintFinding] {
+        var warnings: [LintFinding] = []
         let created = outcomes.filter { $0.implied && $0.action == .created }.map(\.key.name)
         if !created.isEmpty {
             let shown = created.prefix(10).joined(separator: ", ") + (created.count > 10 ? " and \(created.count - 10) more" : "")
             let subject = created.count == 1 ? "namespace \(shown) is" : "namespaces \(shown) are"
             warnings.append(
-                "\(subject) not in the bundle and \(created.count == 1 ? "was" : "were") created with only the label "
-                    + "kubernetes.io/metadata.name: namespaceSelectors that use other labels will not select "
-                    + "\(created.count == 1 ? "it" : "them"); import the Namespace objects to keep their labels")
+                LintFinding(
+                    code: .namespaceImplied, object: nil, field: nil,
+                    message: "\(subject) not in the bundle and \(created.count == 1 ? "was" : "were") created with only the "
+                        + "label kubernetes.io/metadata.name: namespaceSelectors that use other labels will not select "
+                        + "\(created.count == 1 ? "it" : "them"); import the Namespace objects to keep their labels"))
         }
         var policyLike: [String: Int] = [:]
         for object in skipped where DocumentKinds.looksLikeNetworkPolicy(kind: object.kind) {
@@ -80,8 +96,10 @@ extension Router {
         }
         for (kind, count) in policyLike.sorted(by: { $0.key < $1.key }) {
             warnings.append(
-                "skipped \(count) \(kind): netpold decides by Kubernetes and Calico policies only, so its answers "
-                    + "do not take \(count == 1 ? "it" : "them") into account")
+                LintFinding(
+                    code: .kindSkipped, object: nil, field: nil,
+                    message: "skipped \(count) \(kind): netpold decides by Kubernetes and Calico policies only, so its "
+                        + "answers do not take \(count == 1 ? "it" : "them") into account"))
         }
         return warnings
     }

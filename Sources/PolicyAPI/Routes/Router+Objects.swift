@@ -15,7 +15,7 @@ extension Router {
                 }
                 let object = try decodeBody(request, target, pathName: nil)
                 let record = try service.create(object)
-                return .json(record.body, status: 201)
+                return withFindings(.json(record.body, status: 201), about: object.key)
             default: throw APIError.methodNotAllowed(request.method, request.path)
             }
         }
@@ -26,7 +26,7 @@ extension Router {
             let object = try decodeBody(request, target, pathName: name)
             let expected = try expectedResourceVersion(object.body)
             let (record, created) = try service.replace(object, expectedResourceVersion: expected)
-            return .json(record.body, status: created ? 201 : 200)
+            return withFindings(.json(record.body, status: created ? 201 : 200), about: object.key)
         case "DELETE":
             let deletion = try service.delete(key)
             guard kind == .namespace else { return .json(deletion.record.body) }
@@ -36,6 +36,13 @@ extension Router {
             return .json(status)
         default: throw APIError.methodNotAllowed(request.method, request.path)
         }
+    }
+
+    /// A written policy's findings, as `Warning` headers (the body is the object, as Kubernetes answers).
+    private func withFindings(_ response: HTTPResponse, about key: ObjectKey) -> HTTPResponse {
+        var response = response
+        response.headers += Self.warningHeaders(findings(about: [key]))
+        return response
     }
 
     /// The answer to deleting a namespace: a Kubernetes success `Status` (what the API server answers

@@ -85,7 +85,9 @@ public struct Router: Sendable {
         case "POST":
             return request.path == "/v1/decide" || request.path == "/v1/decide/batch" ? .inline : .background
         case "GET", "HEAD":
-            if request.path == "/v1/export" || request.path == "/v1/connectivity" || request.path == "/v1/reachability" {
+            if request.path == "/v1/export" || request.path == "/v1/connectivity" || request.path == "/v1/reachability"
+                || request.path == "/v1/lint"
+            {
                 return .background
             }
             // Only resource URLs (`/api/...`, `/apis/...`) list collections: the rest need no split.
@@ -104,13 +106,13 @@ public struct Router: Sendable {
         return bytes.next() == UInt8(ascii: "a") && bytes.next() == UInt8(ascii: "p") && bytes.next() == UInt8(ascii: "i")
     }
 
-    /// Requests that parse or produce whole bundles, and whole-cluster connectivity answers (seconds
-    /// of CPU on a large cluster), go through ``HeavyWorkGate``: a client asking for many at once
+    /// Requests that parse or produce whole bundles, and whole-cluster connectivity answers and lint
+    /// (seconds of CPU on a large cluster), go through ``HeavyWorkGate``: a client asking for many at once
     /// waits in line at a lower priority instead of taking the cores from decisions.
     static func isHeavy(_ request: HTTPRequest, _ fixedRoute: FixedRoute?) -> Bool {
         if request.body.count > heavyBodyBytes { return true }
         return fixedRoute == .importBundle || fixedRoute == .exportBundle || fixedRoute == .connectivity
-            || fixedRoute == .connectivityDiff
+            || fixedRoute == .connectivityDiff || fixedRoute == .lint
     }
 
     /// The route template a request matched, for metric labels (names and namespaces left out).
@@ -132,6 +134,7 @@ public struct Router: Sendable {
             case (2, "export"): return "/v1/export"
             case (2, "reachability"): return "/v1/reachability"
             case (2, "connectivity"): return "/v1/connectivity"
+            case (2, "lint"): return "/v1/lint"
             case (3, "selectors") where segments[2] == "evaluate": return "/v1/selectors/evaluate"
             case (3, "connectivity") where segments[2] == "diff": return "/v1/connectivity/diff"
             default: return "other"
@@ -198,6 +201,9 @@ public struct Router: Sendable {
         case .connectivityDiff:
             try allow(request, "POST")
             return try connectivityDiff(request)
+        case .lint:
+            try allow(request, "GET")
+            return try lint(request)
         case .page, .pageScript, .pageStyle:
             try allow(request, "GET", "HEAD")
             return Router.pageResponse(fixedRoute)

@@ -237,7 +237,8 @@ public final class PolicyService: Sendable {
         return Deletion(record: record, contents: contents, revision: revision)
     }
 
-    /// Applies a validated bundle in one transaction.
+    /// Applies a validated bundle in one transaction (with `dryRun`, checks it and rolls back;
+    /// ``preview(_:mode:options:)`` also compiles what it would leave).
     /// - Throws: ``ServiceError/repeatedInBundle(_:position:first:)``; ``ServiceError/notFound(_:)`` for a
     ///   namespace neither stored nor in the bundle (unless `options` creates it); ``ServiceError/alreadyExists(_:)``
     ///   in `create` mode.

@@ -100,6 +100,18 @@ struct BlockSplitter {
     ) -> (blockOf: [UInt16], answers: [Int32])? {
         let table = egress ? party.pod!.egressTable : party.pod!.ingressTable
         if table.policies.isEmpty { return ([UInt16](repeating: 0, count: classCount), [SideMemo.everything]) }
+        guard let (blockOf, count) = partition(party, key, egress: egress) else { return nil }
+        var answers = [Int32](repeating: -1, count: count)
+        for item in 0..<classCount where answers[Int(blockOf[item])] < 0 {
+            answers[Int(blockOf[item])] = memo.side(set, subject: party, peer: index.classes[item].party, egress: egress)
+        }
+        return (blockOf, answers)
+    }
+
+    /// The block of each class on the other side of a non-empty table, and how many blocks there
+    /// are (nil past 65,535): the classes of a block meet the same rules' criteria.
+    func partition(_ party: Party, _ key: SideKey, egress: Bool) -> (blockOf: [UInt16], count: Int)? {
+        let table = egress ? party.pod!.egressTable : party.pod!.ingressTable
         let refs = index.tableRefs[Int(key.slot)]!
         var masks: [Mask] = []
         for (position, rule) in table.code.rules.enumerated() {
@@ -123,12 +135,7 @@ struct BlockSplitter {
             masks.append(Mask(column: egress ? refs[position].second : refs[position].first, and: allowed))
         }
         if egress && table.usesNamedPorts { masks += byPorts.map { Mask(column: -1, and: $0) } }
-        guard let (blockOf, count) = blocks(masks) else { return nil }
-        var answers = [Int32](repeating: -1, count: count)
-        for item in 0..<classCount where answers[Int(blockOf[item])] < 0 {
-            answers[Int(blockOf[item])] = memo.side(set, subject: party, peer: index.classes[item].party, egress: egress)
-        }
-        return (blockOf, answers)
+        return blocks(masks)
     }
 
     /// A rule column (or all classes, for -1), optionally narrowed by a mask.

@@ -36,7 +36,7 @@ struct RequestContext {
 enum FixedRoute: Int, CaseIterable {
     case healthz, readyz, version, metrics, openAPI
     case importBundle, exportBundle, decide, decideBatch, evaluateSelector
-    case reachability, connectivity, connectivityDiff
+    case reachability, connectivity, connectivityDiff, lint
     /// The connectivity page and its two assets.
     case page, pageScript, pageStyle
 
@@ -56,6 +56,7 @@ enum FixedRoute: Int, CaseIterable {
         case .reachability: return "/v1/reachability"
         case .connectivity: return "/v1/connectivity"
         case .connectivityDiff: return "/v1/connectivity/diff"
+        case .lint: return "/v1/lint"
         case .page: return "/ui"
         case .pageScript: return "/ui/app.js"
         case .pageStyle: return "/ui/app.css"
@@ -86,6 +87,7 @@ enum FixedRoute: Int, CaseIterable {
         case "/v1/reachability": self = .reachability
         case "/v1/connectivity": self = .connectivity
         case "/v1/connectivity/diff": self = .connectivityDiff
+        case "/v1/lint": self = .lint
         case "/ui": self = .page
         case "/ui/app.js": self = .pageScript
         case "/ui/app.css": self = .pageStyle
@@ -113,6 +115,7 @@ enum FixedRoute: Int, CaseIterable {
             case "decide": self = .decide
             case "reachability": self = .reachability
             case "connectivity": self = .connectivity
+            case "lint": self = .lint
             default: return nil
             }
         case 2 where segments[0] == "ui":
