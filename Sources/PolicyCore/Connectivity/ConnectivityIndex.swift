@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What set answers compute over, built once per compiled revision: pods grouped into classes that
 /// no policy can tell apart, and the address space outside the pods cut where policies' CIDRs cut it.
 ///
@@ -55,7 +57,11 @@ public final class ConnectivityIndex: Sendable {
     /// Shared by an index and the indexes updated from it: the same classes, numbered alike.
     let lineage: Lineage
 
-    final class Lineage: Sendable {}
+    final class Lineage: Sendable {
+        /// What lint reads from the classes alone, made once for every index of the lineage (the
+        /// classes are the same in each; a policy write makes a new index, not new classes).
+        let lintClasses = Mutex<LintUniverse.ClassFacts?>(nil)
+    }
 
     struct PodClass: Sendable {
         let party: Party

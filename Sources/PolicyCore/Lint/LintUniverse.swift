@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What findings are judged against: the pod classes of a ``ConnectivityIndex`` (a representative
 /// answers for every pod of its class, as in set answers), the pod templates of stored workloads
 /// that have no pods yet, and the pieces of address space outside pods.
@@ -37,8 +39,14 @@ final class LintUniverse: Sendable {
         self.set = set
         self.index = index
         var parties = index.classes.map(\.party)
-        var weights = index.classes.map(\.members.count)
-        var names = index.classes.map { "\($0.members[0].namespace)/\($0.members[0].name)" }
+        let classFacts = index.lineage.lintClasses.withLock { kept in
+            if let kept { return kept }
+            let made = ClassFacts(index)
+            kept = made
+            return made
+        }
+        var weights = classFacts.weights
+        var names = classFacts.names
         classCount = parties.count
         // Workloads without pods, and not owned by a stored workload (which stands for them), as
         // `decide` and Service backends take them; one party per distinct template.
@@ -81,14 +89,16 @@ final class LintUniverse: Sendable {
         self.weights = weights
         self.names = names
 
-        var byNamespace: [String: [Int]] = [:]
-        var byPortName: [String: [Int]] = [:]
+        var byNamespace = classFacts.byNamespace
+        var byPortName = classFacts.byPortName
         var tables: [Table] = []
         var tableSlot: [ObjectIdentifier: Int] = [:]
         for (position, party) in parties.enumerated() {
             guard let pod = party.pod else { continue }
-            byNamespace[pod.facts.namespace, default: []].append(position)
-            for name in Set(pod.facts.namedPorts.map(\.name)) { byPortName[name, default: []].append(position) }
+            if position >= classCount {
+                byNamespace[pod.facts.namespace, default: []].append(position)
+                for name in Set(pod.facts.namedPorts.map(\.name)) { byPortName[name, default: []].append(position) }
+            }
             // A table belongs to one direction, so its identity alone finds its slot.
             for (table, egress) in [(pod.ingressTable, false), (pod.egressTable, true)] where !table.policies.isEmpty {
                 if let slot = tableSlot[ObjectIdentifier(table)] {
@@ -102,6 +112,29 @@ final class LintUniverse: Sendable {
         self.byNamespace = byNamespace
         self.byPortName = byPortName
         self.tables = tables
+    }
+
+    /// Per class of an index: its pods, its first pod's name, and the classes by namespace and by
+    /// declared port name. The same for every index of a lineage, so made once for all of them.
+    struct ClassFacts: Sendable {
+        let weights: [Int]
+        let names: [String]
+        let byNamespace: [String: [Int]]
+        let byPortName: [String: [Int]]
+
+        init(_ index: ConnectivityIndex) {
+            weights = index.classes.map(\.members.count)
+            names = index.classes.map { "\($0.members[0].namespace)/\($0.members[0].name)" }
+            var byNamespace: [String: [Int]] = [:]
+            var byPortName: [String: [Int]] = [:]
+            for (position, item) in index.classes.enumerated() {
+                guard let pod = item.party.pod else { continue }
+                byNamespace[pod.facts.namespace, default: []].append(position)
+                for name in Set(pod.facts.namedPorts.map(\.name)) { byPortName[name, default: []].append(position) }
+            }
+            self.byNamespace = byNamespace
+            self.byPortName = byPortName
+        }
     }
 
     /// The parties whose rule table applies each of the policies, per direction.
