@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `netpold diff` as a CI gate, against a real server: its exit status for no change (0), a change
-# (1), an error (2) and each --fail-on direction; the Markdown report; and that nothing is stored.
+# (1), an error (2) and each --fail-on direction; the Markdown report; `netpold lint`'s exit
+# statuses; and that neither stores anything.
 # The README's CI job runs the same command line.
 # Usage: scripts/review.sh [NETPOLD_BINARY]
 set -euo pipefail
@@ -54,6 +55,22 @@ grep -q "namespaceSelector" "$work/out" || fail "the invalid bundle's error: $(c
 [ "$(status np diff -f examples/backend-from-frontend.yaml -n shop --group-by team)" = 2 ] || fail "a bad flag did not exit 2"
 [ "$(status "$BIN" diff -f examples/backend-from-frontend.yaml --server http://127.0.0.1:9)" = 2 ] || fail "no server did not exit 2"
 echo "errors: exit 2"
+
+# netpold lint: the same exit statuses, by severity.
+[ "$(status np lint)" = 0 ] || fail "the examples' store has findings: $(cat "$work/out")"
+cat >"$work/nobody.yaml" <<'EOF'
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: to-nobody, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: nobody}}
+  ingress: [{from: [{podSelector: {}}]}]
+EOF
+[ "$(status np lint -f "$work/nobody.yaml")" = 1 ] || fail "a policy that selects no pod did not exit 1: $(cat "$work/out")"
+grep -q "SelectsNoPods" "$work/out" || fail "lint text: $(cat "$work/out")"
+[ "$(status np lint -f "$work/nobody.yaml" --severity error)" = 0 ] || fail "--severity error counted a warning"
+[ "$(status np lint -f examples/sandbox-allow-typo.yaml)" = 2 ] || fail "lint of an invalid file did not exit 2"
+echo "netpold lint: exit 0 clean, 1 at or above --severity, 2 on error"
 
 after=$(curl -s "$url/readyz")
 expected=$(echo "$revision" | python3 -c "import json,sys; print(json.load(sys.stdin)['revision'] + 1)")
