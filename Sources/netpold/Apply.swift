@@ -65,14 +65,7 @@ extension Netpold {
 
         func run() throws {
             guard !filename.isEmpty else { throw ValidationError("give at least one -f FILE|DIR|-") }
-            let files = try BundleFiles.read(filename, recursive: recursive)
-            let contentType: String
-            let body: [UInt8]
-            if BundleFiles.isSingleStream(filename) {
-                (contentType, body) = ("application/yaml", Array(files[0].text.utf8))
-            } else {
-                (contentType, body) = BundleFiles.multipart(files)
-            }
+            let (files, contentType, body) = try BundleFiles.bundle(filename, recursive: recursive)
             if files.count > 1 {
                 let bytes = files.reduce(0) { $0 + $1.text.utf8.count }
                 StandardError.writeLine("read \(files.count) files (\(bytes / 1024) KiB); sending one bundle...")

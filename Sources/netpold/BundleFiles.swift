@@ -39,6 +39,16 @@ enum BundleFiles {
 
     /// True when the paths are one file or standard input: that is sent as a plain YAML body, as it
     /// always was; anything else goes as one part per file, so errors can name the file.
+    /// The files of `-f` as one request body: a single stream as it is, several as multipart.
+    static func bundle(_ paths: [String], recursive: Bool) throws -> (
+        files: [File], contentType: String, body: [UInt8]
+    ) {
+        let files = try read(paths, recursive: recursive)
+        if isSingleStream(paths) { return (files, "application/yaml", Array(files[0].text.utf8)) }
+        let (contentType, body) = multipart(files)
+        return (files, contentType, body)
+    }
+
     static func isSingleStream(_ paths: [String]) -> Bool {
         guard paths.count == 1 else { return false }
         if paths[0] == "-" { return true }

@@ -93,14 +93,7 @@ extension Netpold {
 
         func run() throws {
             guard !filename.isEmpty else { throw ValidationError("give at least one -f FILE|DIR|-") }
-            let files = try BundleFiles.read(filename, recursive: recursive)
-            let contentType: String
-            let body: [UInt8]
-            if BundleFiles.isSingleStream(filename) {
-                (contentType, body) = ("application/yaml", Array(files[0].text.utf8))
-            } else {
-                (contentType, body) = BundleFiles.multipart(files)
-            }
+            let (_, contentType, body) = try BundleFiles.bundle(filename, recursive: recursive)
             var items: [(String, String)] = [("mode", mode.rawValue), ("groupBy", groupBy.rawValue)]
             if !namespaces.isEmpty { items.append(("namespace", namespaces.joined(separator: ","))) }
             if let port { items.append(("port", String(port))) }

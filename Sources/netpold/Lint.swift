@@ -107,10 +107,7 @@ extension Netpold {
                 revision = answer["revision"]?.integerValue ?? 0
                 reported = answer["findings"]?.arrayValue ?? []
             } else {
-                let files = try BundleFiles.read(filename, recursive: recursive)
-                let (contentType, body) =
-                    BundleFiles.isSingleStream(filename)
-                    ? ("application/yaml", Array(files[0].text.utf8)) : BundleFiles.multipart(files)
+                let (_, contentType, body) = try BundleFiles.bundle(filename, recursive: recursive)
                 var query = [("mode", "apply"), ("dryRun", "true")]
                 if let namespace { query.append(("namespace", namespace)) }
                 let response = try send(

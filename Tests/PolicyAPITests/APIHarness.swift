@@ -94,3 +94,17 @@ func podJSON(_ name: String, namespace: String = "x", ip: String, labels: String
 
 let denyAllIngress =
     #"{"apiVersion":"networking.k8s.io/v1","kind":"NetworkPolicy","metadata":{"name":"deny","namespace":"x"},"spec":{"podSelector":{}}}"#
+
+/// x/a (web) may reach x/b (db) on 6379 only; x/c (no labels) reaches nothing in x.
+func webDatabaseCluster(options: RouterOptions = RouterOptions()) throws -> APIHarness {
+    let api = try APIHarness(options: options)
+    api.send("POST", "/api/v1/namespaces", namespaceX)
+    api.send("POST", "/api/v1/namespaces/x/pods", podJSON("a", ip: "10.0.0.1", labels: #"{"app":"web"}"#))
+    api.send("POST", "/api/v1/namespaces/x/pods", podJSON("b", ip: "10.0.0.2", labels: #"{"app":"db"}"#))
+    api.send("POST", "/api/v1/namespaces/x/pods", podJSON("c", ip: "10.0.0.3", labels: "{}"))
+    api.send(
+        "POST", "/apis/networking.k8s.io/v1/namespaces/x/networkpolicies",
+        #"{"metadata":{"name":"db-access"},"spec":{"podSelector":{"matchLabels":{"app":"db"}},"ingress":[{"from":[{"podSelector":{"matchLabels":{"app":"web"}}}],"ports":[{"port":6379}]}]}}"#
+    )
+    return api
+}

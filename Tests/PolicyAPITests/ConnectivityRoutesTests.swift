@@ -5,19 +5,7 @@ import Testing
 
 /// `/v1/reachability` and `/v1/connectivity` over the router: answers, formats and every bad input.
 @Suite struct ConnectivityRoutesTests {
-    /// x/a (web) may reach x/b (db) on 6379 only; x/c (no labels) reaches nothing in x.
-    func cluster() throws -> APIHarness {
-        let api = try APIHarness()
-        api.send("POST", "/api/v1/namespaces", namespaceX)
-        api.send("POST", "/api/v1/namespaces/x/pods", podJSON("a", ip: "10.0.0.1", labels: #"{"app":"web"}"#))
-        api.send("POST", "/api/v1/namespaces/x/pods", podJSON("b", ip: "10.0.0.2", labels: #"{"app":"db"}"#))
-        api.send("POST", "/api/v1/namespaces/x/pods", podJSON("c", ip: "10.0.0.3", labels: "{}"))
-        api.send(
-            "POST", "/apis/networking.k8s.io/v1/namespaces/x/networkpolicies",
-            #"{"metadata":{"name":"db-access"},"spec":{"podSelector":{"matchLabels":{"app":"db"}},"ingress":[{"from":[{"podSelector":{"matchLabels":{"app":"web"}}}],"ports":[{"port":6379}]}]}}"#
-        )
-        return api
-    }
+    func cluster() throws -> APIHarness { try webDatabaseCluster() }
 
     @Test func whoCanReachAPodListsEachPodWithItsPorts() throws {
         let api = try cluster()

@@ -6,19 +6,7 @@ import Testing
 /// `POST /v1/connectivity/diff`: what a bundle would open or close, validated as an import is,
 /// never stored, and equal to what connectivity says after the import is really applied.
 @Suite struct DiffRoutesTests {
-    /// x/a (web) may reach x/b (db) on 6379 only; x/c (no labels) reaches nothing in x.
-    func cluster() throws -> APIHarness {
-        let api = try APIHarness()
-        api.send("POST", "/api/v1/namespaces", namespaceX)
-        api.send("POST", "/api/v1/namespaces/x/pods", podJSON("a", ip: "10.0.0.1", labels: #"{"app":"web"}"#))
-        api.send("POST", "/api/v1/namespaces/x/pods", podJSON("b", ip: "10.0.0.2", labels: #"{"app":"db"}"#))
-        api.send("POST", "/api/v1/namespaces/x/pods", podJSON("c", ip: "10.0.0.3", labels: "{}"))
-        api.send(
-            "POST", "/apis/networking.k8s.io/v1/namespaces/x/networkpolicies",
-            #"{"metadata":{"name":"db-access"},"spec":{"podSelector":{"matchLabels":{"app":"db"}},"ingress":[{"from":[{"podSelector":{"matchLabels":{"app":"web"}}}],"ports":[{"port":6379}]}]}}"#
-        )
-        return api
-    }
+    func cluster() throws -> APIHarness { try webDatabaseCluster() }
 
     /// The policy opened to every pod of x, on 6379 and 6380.
     let widened = """
@@ -145,11 +133,8 @@ import Testing
     @Test func aDiffOverTheConnectionLimitAsksToNarrow() throws {
         var options = RouterOptions()
         options.maxConnections = 1
-        let api = try APIHarness(options: options)
-        api.send("POST", "/api/v1/namespaces", namespaceX)
-        api.send("POST", "/api/v1/namespaces/x/pods", podJSON("a", ip: "10.0.0.1", labels: #"{"app":"web"}"#))
-        api.send("POST", "/api/v1/namespaces/x/pods", podJSON("b", ip: "10.0.0.2", labels: #"{"app":"db"}"#))
-        api.send("POST", "/api/v1/namespaces/x/pods", podJSON("c", ip: "10.0.0.3", labels: "{}"))
+        let api = try webDatabaseCluster(options: options)
+        api.send("DELETE", "/apis/networking.k8s.io/v1/namespaces/x/networkpolicies/db-access")
         let denyAll =
             "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: x}\nspec: {podSelector: {}}\n"
         let answer = diff(api, denyAll)
