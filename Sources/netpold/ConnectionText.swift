@@ -1,3 +1,4 @@
+import ArgumentParser
 import PolicyCore
 
 /// The text forms shared by `reach` and `connectivity`: per-protocol ports, counts and aligned columns.
@@ -14,6 +15,19 @@ enum ConnectionText {
         let order = protocols.filter { ranges[$0] != nil } + ranges.keys.filter { !protocols.contains($0) }.sorted()
         let parts = order.map { "\($0) \(Verdict.list(ranges[$0]!))" }
         return parts.isEmpty ? "none" : parts.joined(separator: "; ")
+    }
+
+    /// The names `-n` gives, comma-separated or repeated.
+    static func namespaces(_ values: [String]) -> [String] {
+        values.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    /// The checks set questions share: no empty name in `-n`, and a port in range.
+    static func validate(namespaces values: [String], port: Int?) throws {
+        if namespaces(values).contains(where: \.isEmpty) {
+            throw ValidationError("-n \(values.joined(separator: ",")): give namespace names separated by commas")
+        }
+        if let port, !(1...65535).contains(port) { throw ValidationError("--port \(port): give a port from 1 to 65535") }
     }
 
     /// `1 pod`, `12 pods`.

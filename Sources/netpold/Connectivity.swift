@@ -73,16 +73,9 @@ extension Netpold {
 
         @OptionGroup var options: ServerOptions
 
-        var namespaces: [String] {
-            namespace.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        }
+        var namespaces: [String] { ConnectionText.namespaces(namespace) }
 
-        func validate() throws {
-            if namespaces.contains(where: \.isEmpty) {
-                throw ValidationError("-n \(namespace.joined(separator: ",")): give namespace names separated by commas")
-            }
-            if let port, !(1...65535).contains(port) { throw ValidationError("--port \(port): give a port from 1 to 65535") }
-        }
+        func validate() throws { try ConnectionText.validate(namespaces: namespace, port: port) }
 
         var path: String {
             var items: [(String, String)] = []
