@@ -52,6 +52,17 @@ private let closed = networkPolicy(
         #expect(codes(api.send("GET", "/v1/lint?namespace=ops,shop&severity=warning").json["findings"]).count == 3)
     }
 
+    @Test func aFirstQuestionAboutANamespaceAnswersAsTheWholeRevisionFiltered() throws {
+        let api = try APIHarness()
+        #expect(api.importYAML([cluster, typo, closed].joined(separator: "\n---\n")).status == 200)
+        // Asked first, only the namespace's policies are linted; the answer is the same once the
+        // whole revision's findings are kept.
+        let first = api.send("GET", "/v1/lint?namespace=shop").json["findings"]
+        #expect(codes(first) == ["DenyAllInDisguise closed", "PeerSelectsNothing closed", "SelectsNoPods typo"])
+        _ = api.send("GET", "/v1/lint")
+        #expect(api.send("GET", "/v1/lint?namespace=shop").json["findings"] == first)
+    }
+
     @Test func badAndUnknownParametersAreRefusedByName() throws {
         let api = try APIHarness()
         for (query, field) in [("severity=loud", "severity"), ("namespace=Not_A_Name", "namespace"), ("verbose=1", "verbose")] {

@@ -27,7 +27,16 @@ extension Router {
             least = severity
         }
         let (set, index) = service.connectivity()
-        let findings = try PolicyLinter(set, index: index).findings().filter { finding in
+        // All of a revision's findings are kept for the next question; a first question about some
+        // namespaces lints only their policies (a pairwise finding sits on either policy's side).
+        let found: [LintFinding]
+        if let namespaces, service.keptLintFindings(set.revision) == nil {
+            found = try PolicyLinter(set, index: index).findings(
+                about: Set(set.policyKeys.filter { namespaces.contains($0.namespace) }))
+        } else {
+            found = try service.lintFindings(set, index)
+        }
+        let findings = found.filter { finding in
             guard finding.severity >= least else { return false }
             guard let namespaces else { return true }
             return finding.object?.namespace.map(namespaces.contains) ?? false

@@ -57,6 +57,22 @@ public final class PolicyService: Sendable {
         }
     }
 
+    /// Every finding about the latest revision `GET /v1/lint` asked about.
+    private let lintCache = Mutex<(revision: Int64, findings: [LintFinding])?>(nil)
+
+    /// Every finding about the policies of `set` (with its index), kept until the next revision.
+    public func lintFindings(_ set: CompiledPolicySet, _ index: ConnectivityIndex) throws -> [LintFinding] {
+        if let kept = lintCache.withLock({ $0 }), kept.revision == set.revision { return kept.findings }
+        let findings = try PolicyLinter(set, index: index).findings()
+        lintCache.withLock { $0 = (set.revision, findings) }
+        return findings
+    }
+
+    /// The kept findings of `revision`, if any.
+    public func keptLintFindings(_ revision: Int64) -> [LintFinding]? {
+        lintCache.withLock { kept in kept.flatMap { $0.revision == revision ? $0.findings : nil } }
+    }
+
     /// The walks of the latest reachability answer, to start the next one from.
     private let reachabilityWalks = Mutex<WalkCache?>(nil)
 

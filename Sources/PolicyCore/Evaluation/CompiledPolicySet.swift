@@ -164,6 +164,8 @@ public struct CompiledPolicySet: Sendable {
     /// The number of pods and policies compiled, for metrics and benchmarks.
     public var podCount: Int { pods.count }
     public var policyCount: Int { policies.count }
+    /// The keys of the compiled policies.
+    public var policyKeys: [ObjectKey] { Array(policies.byKey.keys) }
 
     private mutating func facts(of pod: Pod) -> PodFacts {
         PodFacts(
