@@ -72,6 +72,18 @@ grep -q "SelectsNoPods" "$work/out" || fail "lint text: $(cat "$work/out")"
 [ "$(status np lint -f examples/sandbox-allow-typo.yaml)" = 2 ] || fail "lint of an invalid file did not exit 2"
 echo "netpold lint: exit 0 clean, 1 at or above --severity, 2 on error"
 
+# Hundreds of findings on one write through the real server: the Warning headers stay small
+# enough for libmicrohttpd to send the answer (every finding is in the body).
+for i in $(seq 1 300); do
+    printf 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: selects-nobody-with-a-long-name-%s, namespace: shop}\nspec: {podSelector: {matchLabels: {app: nobody-%s}}}\n---\n' "$i" "$i"
+done >"$work/many.yaml"
+code=$(curl -s -D "$work/headers" -o "$work/many.json" -w "%{http_code}" -X POST "$url/v1/import?dryRun=true" \
+    -H "Content-Type: application/yaml" --data-binary @"$work/many.yaml")
+[ "$code" = 200 ] || fail "an import with 300 findings answered $code"
+python3 -c "import json,sys; w=json.load(open(sys.argv[1]))['warnings']; assert len(w) == 300, len(w)" "$work/many.json" || fail "findings in the body"
+grep -c "^Warning: 299" "$work/headers" | python3 -c "import sys; n=int(sys.stdin.read()); assert 1 < n <= 50, n" || fail "Warning headers"
+echo "300 findings on one import: all in the body, a bounded set of Warning headers"
+
 after=$(curl -s "$url/readyz")
 expected=$(echo "$revision" | python3 -c "import json,sys; print(json.load(sys.stdin)['revision'] + 1)")
 echo "$after" | python3 -c "import json,sys; r=json.load(sys.stdin)['revision']; assert r == $expected, r" || fail "a diff stored something: $after"

@@ -110,6 +110,15 @@ private let closed = networkPolicy(
         #expect(Router.warningValue("line\none\ttab") == #"299 - "line one tab""#)
     }
 
+    @Test func warningHeadersStayWithinFourKiBSoTheAnswerCanBeSent() {
+        let long = String(repeating: "x", count: 1000)
+        let findings = (0..<40).map { LintFinding(code: .selectsNoPods, object: nil, field: nil, message: long + "\($0)") }
+        let headers = Router.warningHeaders(findings)
+        #expect(headers.reduce(0) { $0 + $1.value.utf8.count } <= Router.warningBytesLimit)
+        #expect(headers.dropLast().allSatisfy { $0.value.hasSuffix("...\"") && $0.value.count < 300 })
+        #expect(headers.last?.value.contains("more findings: the response body or GET /v1/lint lists them all") == true)
+    }
+
     @Test func manyFindingsAreCappedWithACount() {
         let findings = (0..<60).map { LintFinding(code: .selectsNoPods, object: nil, field: nil, message: "m\($0)") }
         let headers = Router.warningHeaders(findings)

@@ -67,18 +67,40 @@ extension Router {
     /// the text a quoted-string: `"` and `\` escaped, control characters (which may not appear in
     /// a header) made spaces.
     static func warningHeaders(_ findings: [LintFinding]) -> [(name: String, value: String)] {
-        var texts = findings.map(\.text)
-        if texts.count > warningHeaderLimit {
-            let more = texts.count - (warningHeaderLimit - 1)
-            texts = Array(texts.prefix(warningHeaderLimit - 1))
-            texts.append("\(more) more findings: the response body or GET /v1/lint lists them all")
+        var headers: [(name: String, value: String)] = []
+        var bytes = 0
+        for (position, finding) in findings.enumerated() {
+            let value = warningValue(finding.text, limit: warningTextLimit)
+            // Room is kept for the last header, which says how many more there are.
+            let last = position == findings.count - 1
+            if headers.count == warningHeaderLimit - (last ? 0 : 1) || bytes + value.utf8.count > warningBytesLimit - 100 {
+                let more = findings.count - headers.count
+                headers.append(
+                    ("Warning", warningValue("\(more) more findings: the response body or GET /v1/lint lists them all")))
+                return headers
+            }
+            headers.append(("Warning", value))
+            bytes += value.utf8.count
         }
-        return texts.map { ("Warning", warningValue($0)) }
+        return headers
     }
 
-    static func warningValue(_ text: String) -> String {
+    /// libmicrohttpd writes response headers into the connection's memory pool (32 KiB, shared
+    /// with the request being read): past it the answer cannot be sent at all. So the Warning
+    /// headers of one answer stay within 4 KiB, each text within 256 characters; the body lists
+    /// every finding in full.
+    static let warningBytesLimit = 4096
+    static let warningTextLimit = 256
+
+    static func warningValue(_ text: String, limit: Int = .max) -> String {
         var quoted = "299 - \""
+        var count = 0
         for scalar in text.unicodeScalars {
+            count += 1
+            if count > limit {
+                quoted.append("...")
+                break
+            }
             switch scalar {
             case "\"", "\\":
                 quoted.append("\\")
