@@ -1,6 +1,7 @@
-import PolicyCore
 import SeededRandom
 import Testing
+
+@testable import PolicyCore
 
 /// A diff is connectivity after a change minus connectivity before it, pair for pair: on random
 /// clusters and random changes (policies written and deleted, pods added, relabelled and deleted,
@@ -145,6 +146,26 @@ import Testing
         }
         #expect(updated > 0, "policy-only steps update the index (seed \(seed))")
         #expect(listedPairs > 0, "the changes change something (seed \(seed))")
+    }
+
+    /// The cells a diff computes for some columns and rows are the whole matrix's cells there.
+    @Test(arguments: Array(1...16) as [UInt64])
+    func someRowsAndColumnsOfTheMatrixAreTheWholeMatrixThere(seed: UInt64) throws {
+        var cluster = RandomCluster(seed: seed + 900, pods: 16, policies: 14)
+        let set = CompiledPolicySet(cluster.snapshot)
+        let version = ConnectivityVersion(set: set, index: ConnectivityIndex(set))
+        let port = cluster.chance(3) ? cluster.pick(RandomCluster.probePorts) : nil
+        let query = ConnectivityQuery(groupBy: .namespace, port: port)
+        let whole = DiffEngine.matrix(version, columns: nil, query: query, scope: nil, jobs: .sequential)
+        let names = ["a", "b", "c"]
+        let columns = Set(names.filter { _ in cluster.chance(3) })
+        let rows = Set(names.filter { _ in cluster.chance(2) })
+        let part = DiffEngine.matrix(version, columns: columns, rows: rows, query: query, scope: nil, jobs: .sequential)
+        let expected = whole.keys.filter { columns.contains($0[1]) || rows.contains($0[0]) }
+        #expect(Set(part.keys) == Set(expected), "columns \(columns.sorted()), rows \(rows.sorted())")
+        for (key, cell) in part {
+            #expect(cell.ports == whole[key]?.ports && cell.count == whole[key]?.count, "\(key), seed \(seed)")
+        }
     }
 
     @Test func aDiffOverTheLimitAsksToNarrow() throws {

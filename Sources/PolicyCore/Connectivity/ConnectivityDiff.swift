@@ -427,19 +427,30 @@ struct DiffEngine {
     }
 
     /// Cells of the namespace matrix that differ. A cell can change only in a column whose pods'
-    /// ingress changed or in a row whose pods' egress changed, so only those columns (or, when
-    /// some egress changed, every column) of both matrices are computed, with the same blocks
-    /// the matrix uses: the cost follows the namespaces touched, not the pod pairs changed.
+    /// ingress changed or in a row whose pods' egress changed, so only those columns (with the
+    /// matrix's own blocks) and rows (source class by source class, each destination side key
+    /// answered once) of both matrices are computed: the cost follows the namespaces touched, not
+    /// the pod pairs changed. Rows holding many classes are cheaper as the whole matrix.
     func namespaceChanges(cells: NamespaceCells?) -> [ConnectivityChange] {
-        var columns: Set<String>? = []
+        var columns: Set<String> = []
+        var rows: Set<String> = []
         for (position, joint) in joints.enumerated() {
-            if changedOut[position] { columns = nil }
-            if changedIn[position] { columns?.insert(joint.namespace) }
+            if changedOut[position] { rows.insert(joint.namespace) }
+            if changedIn[position] { columns.insert(joint.namespace) }
         }
-        if columns?.isEmpty == true { return [] }
-        var old = cells?.cells ?? Self.matrix(before, columns: columns, query: query, scope: scope, jobs: jobs)
-        if cells != nil, let columns { old = old.filter { columns.contains($0.key[1]) } }
-        let new = Self.matrix(after, columns: columns, query: query, scope: scope, jobs: jobs)
+        if columns.isEmpty && rows.isEmpty { return [] }
+        let rowClasses = after.index.classes.count { rows.contains($0.namespace) }
+        let whole = rowClasses * 8 > after.index.classes.count
+        let wanted: Set<String>? = whole ? nil : columns
+        let across: Set<String> = whole ? [] : rows
+        var old: [[String]: NamespaceCells.Cell]
+        if let cells {
+            old = cells.cells
+            if let wanted { old = old.filter { wanted.contains($0.key[1]) || across.contains($0.key[0]) } }
+        } else {
+            old = Self.matrix(before, columns: wanted, rows: across, query: query, scope: scope, jobs: jobs)
+        }
+        let new = Self.matrix(after, columns: wanted, rows: across, query: query, scope: scope, jobs: jobs)
         let empty = (ports: ProtocolPorts.none, count: ConnectivityChange.PairCount(allowed: 0, total: 0))
         var result: [ConnectivityChange] = []
         for pair in Set(old.keys).union(new.keys).sorted(by: { ($0[0], $0[1]) < ($1[0], $1[1]) }) {
@@ -455,32 +466,121 @@ struct DiffEngine {
         return result
     }
 
-    /// One revision's namespace cells in the given destination columns (nil: all), by name.
+    /// One revision's namespace cells, by name: every cell of the given destination columns (nil:
+    /// all of them) and of the given source rows.
     static func matrix(
-        _ version: ConnectivityVersion, columns: Set<String>?, query: ConnectivityQuery, scope: Set<String>?, jobs: JobRunner
-    ) -> [[String]: (ports: ProtocolPorts, count: ConnectivityChange.PairCount)] {
+        _ version: ConnectivityVersion, columns: Set<String>?, rows: Set<String> = [], query: ConnectivityQuery,
+        scope: Set<String>?, jobs: JobRunner
+    ) -> [[String]: NamespaceCells.Cell] {
         let index = version.index
         let names = index.namespaces
         var position: [String: Int] = [:]
         for (offset, name) in names.enumerated() { position[name] = offset }
         let classNamespace = index.classes.map { position[$0.namespace]! }
         let sizes = names.map { index.podsByNamespace[$0]?.count ?? 0 }
-        let pairs = ClassPairs(set: version.set, index: index, query: query, scope: scope, jobs: jobs)
         let numbers = columns.map { Set($0.compactMap { position[$0] }) }
-        let cells =
-            pairs.namespaceCellsByBlocks(classNamespace, namespaceCount: names.count, columns: numbers)
-            ?? pairs.namespaceCellsByPairs(classNamespace, namespaceCount: names.count)
-        var result: [[String]: (ports: ProtocolPorts, count: ConnectivityChange.PairCount)] = [:]
+        let rowNumbers = Set(rows.compactMap { position[$0] })
+        var allowed = [[Int]](repeating: [Int](repeating: 0, count: names.count), count: names.count)
+        var ports = [[ProtocolPorts]](repeating: [ProtocolPorts](repeating: .none, count: names.count), count: names.count)
+        if numbers?.isEmpty != true {
+            let pairs = ClassPairs(set: version.set, index: index, query: query, scope: scope, jobs: jobs)
+            let cells =
+                pairs.namespaceCellsByBlocks(classNamespace, namespaceCount: names.count, columns: numbers)
+                ?? pairs.namespaceCellsByPairs(classNamespace, namespaceCount: names.count)
+            for row in names.indices {
+                for column in names.indices where numbers?.contains(column) ?? true {
+                    allowed[row][column] = cells[row][column].allowed
+                    ports[row][column] = cells[row][column].ports
+                }
+            }
+        }
+        if let numbers, !rowNumbers.isEmpty {
+            rowCells(version, rows: rowNumbers, skipping: numbers, classNamespace, query: query, jobs: jobs) {
+                allowed[$0][$1] += $2
+                ports[$0][$1] = ports[$0][$1].union($3)
+            }
+        }
+        var result: [[String]: NamespaceCells.Cell] = [:]
         for row in names.indices {
-            for column in names.indices where numbers?.contains(column) ?? true {
+            for column in names.indices where numbers?.contains(column) ?? true || rowNumbers.contains(row) {
                 let total = sizes[row] * sizes[column] - (row == column ? sizes[row] : 0)
                 result[[names[row], names[column]]] = (
-                    cells[row][column].ports,
-                    ConnectivityChange.PairCount(allowed: cells[row][column].allowed, total: total)
+                    ports[row][column], ConnectivityChange.PairCount(allowed: allowed[row][column], total: total)
                 )
             }
         }
         return result
+    }
+
+    /// The cells of some source rows outside some columns, source class by source class: its
+    /// egress split of the destinations (when isolated), and its ingress answer from each
+    /// destination side key (classes with one key answer alike), so a row costs its classes
+    /// times the classes and keys, not a split of every source per destination key.
+    private static func rowCells(
+        _ version: ConnectivityVersion, rows: Set<Int>, skipping columns: Set<Int>, _ classNamespace: [Int],
+        query: ConnectivityQuery, jobs: JobRunner, add: (Int, Int, Int, ProtocolPorts) -> Void
+    ) {
+        let index = version.index
+        let classes = index.classes
+        let sources = classes.indices.filter { rows.contains(classNamespace[$0]) }
+        let destinations = classes.indices.filter { !columns.contains(classNamespace[$0]) }
+        var keyRepresentative: [Int32: Int] = [:]
+        for destination in destinations where keyRepresentative[index.ingressKey[destination]] == nil {
+            keyRepresentative[index.ingressKey[destination]] = destination
+        }
+        let keys = Array(keyRepresentative)
+        typealias Part = (memo: SideMemo, cells: [(row: Int, column: Int, allowed: Int, ports: Int32)])
+        var parts = [Part?](repeating: nil, count: sources.count)
+        parts.withUnsafeMutableBufferPointer { results in
+            jobs.forEachRange(sources.count, minimum: 1) { range in
+                let memo = SideMemo(index: index, port: query.port, protocol: query.protocol)
+                let splitter = BlockSplitter(index: index)
+                for position in range {
+                    let source = sources[position]
+                    let party = classes[source].party
+                    var into: [Int32: Int32] = [:]
+                    for (key, representative) in keys {
+                        into[key] =
+                            key < 0
+                            ? SideMemo.everything
+                            : memo.side(version.set, subject: classes[representative].party, peer: party, egress: false)
+                    }
+                    var out: (blockOf: [UInt16], answers: [Int32])?
+                    let isolated = !party.pod!.egressTable.policies.isEmpty
+                    if isolated, let key = splitter.key(party, egress: true) {
+                        out = splitter.split(version.set, party, key, egress: true, memo)
+                    }
+                    var allowed: [Int: Int] = [:]
+                    var ports: [Int: Int32] = [:]
+                    let size = classes[source].members.count
+                    for destination in destinations {
+                        let pairs = size * classes[destination].members.count - (source == destination ? size : 0)
+                        if pairs == 0 { continue }
+                        let egress: Int32
+                        if !isolated {
+                            egress = SideMemo.everything
+                        } else if let out {
+                            egress = out.answers[Int(out.blockOf[destination])]
+                        } else {
+                            egress = memo.side(version.set, subject: party, peer: classes[destination].party, egress: true)
+                        }
+                        if egress == SideMemo.nothing { continue }
+                        let both = memo.intersection(egress, into[index.ingressKey[destination]]!)
+                        if both == SideMemo.nothing { continue }
+                        let column = classNamespace[destination]
+                        allowed[column, default: 0] += pairs
+                        ports[column] = memo.union(ports[column] ?? SideMemo.nothing, both)
+                    }
+                    results[position] = (
+                        memo, allowed.map { (classNamespace[source], $0.key, $0.value, ports[$0.key]!) }
+                    )
+                }
+            }
+        }
+        for part in parts {
+            guard let part else { continue }
+            for cell in part.cells { add(cell.row, cell.column, cell.allowed, part.memo[cell.ports]) }
+        }
     }
 
 }
