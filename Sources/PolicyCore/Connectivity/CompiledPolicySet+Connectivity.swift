@@ -7,17 +7,7 @@ extension CompiledPolicySet {
     public func connectivity(
         _ query: ConnectivityQuery, index: ConnectivityIndex, limit: Int, jobs: JobRunner = .sequential
     ) throws(DecisionError) -> ConnectivityAnswer {
-        if let port = query.port, !PortNumber.isValid(port) {
-            throw DecisionError(kind: .invalid, field: "port", message: PortNumber.outOfRangeMessage(String(port)))
-        }
-        var scope: Set<String>?
-        if let names = query.namespaces {
-            for name in names where namespaces[name] == nil {
-                throw DecisionError(
-                    kind: .namespaceNotFound, field: "namespace", message: "namespaces \"\(name)\" not found")
-            }
-            scope = Set(names)
-        }
+        let scope = try query.checkedScope { namespaces[$0] != nil }
         let pairs = ClassPairs(set: self, index: index, query: query, scope: scope, jobs: jobs)
         let producer: () -> [ConnectivityEntry]?
         switch query.groupBy {

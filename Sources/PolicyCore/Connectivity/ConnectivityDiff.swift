@@ -83,24 +83,15 @@ extension ConnectivityDiff {
     /// was updated from `before`'s (a policy-only change, ``ConnectivityIndex/applying(_:to:)``),
     /// the classes are the same, and each changed table's other side is split into blocks by the
     /// rule columns of both revisions: a block whose side answer did not change is skipped whole.
-    /// - Parameter limit: the most changes the answer may list; above it the question must be narrowed.
+    /// - Parameters:
+    ///   - limit: the most changes the answer may list; above it the question must be narrowed.
+    ///   - cells: `before`'s namespace matrix, when kept (see ``NamespaceCells``).
     /// - Throws: ``DecisionError`` for a bad port, an unknown namespace or an answer over `limit`.
-    /// - Parameter cells: `before`'s namespace matrix, when kept (see ``NamespaceCells``).
     public init(
         before: ConnectivityVersion, after: ConnectivityVersion, query: ConnectivityQuery, limit: Int,
         jobs: JobRunner = .sequential, cells: NamespaceCells? = nil
     ) throws(DecisionError) {
-        if let port = query.port, !PortNumber.isValid(port) {
-            throw DecisionError(kind: .invalid, field: "port", message: PortNumber.outOfRangeMessage(String(port)))
-        }
-        var scope: Set<String>?
-        if let names = query.namespaces {
-            for name in names where before.set.namespaces[name] == nil && after.set.namespaces[name] == nil {
-                throw DecisionError(
-                    kind: .namespaceNotFound, field: "namespace", message: "namespaces \"\(name)\" not found")
-            }
-            scope = Set(names)
-        }
+        let scope = try query.checkedScope { before.set.namespaces[$0] != nil || after.set.namespaces[$0] != nil }
         let engine = DiffEngine(before: before, after: after, query: query, scope: scope, jobs: jobs)
         let changes: [ConnectivityChange]
         switch query.groupBy {

@@ -26,6 +26,21 @@ public struct ConnectivityQuery: Sendable {
     }
 }
 
+extension ConnectivityQuery {
+    /// The namespaces in scope (nil: every one), after checking the port and that each named
+    /// namespace is known.
+    func checkedScope(_ isKnown: (String) -> Bool) throws(DecisionError) -> Set<String>? {
+        if let port, !PortNumber.isValid(port) {
+            throw DecisionError(kind: .invalid, field: "port", message: PortNumber.outOfRangeMessage(String(port)))
+        }
+        guard let namespaces else { return nil }
+        for name in namespaces where !isKnown(name) {
+            throw DecisionError(kind: .namespaceNotFound, field: "namespace", message: "namespaces \"\(name)\" not found")
+        }
+        return Set(namespaces)
+    }
+}
+
 /// One listed connection: from and to are `ns/pod`, `ns/name[Kind]`, a namespace, or a CIDR.
 public struct ConnectivityEntry: Sendable, Hashable {
     public let from: String
