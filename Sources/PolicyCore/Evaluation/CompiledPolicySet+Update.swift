@@ -42,12 +42,17 @@ extension CompiledPolicySet {
                 next.insertWorkload(workload.key, workload)
             case .upsert(.service(let service)):
                 next.services[service.key] = service
+            case .upsert(.node), .upsert(.tier), .upsert(.clusterPolicy), .upsert(.staged):
+                return CompiledPolicySet(snapshot, jobs: jobs)
             case .remove(let key):
                 switch key.kind {
                 case .pod: next.removePod(key)
                 case .deployment, .statefulSet, .daemonSet, .replicaSet, .job, .cronJob, .replicationController:
                     next.removeWorkload(key)
                 case .service: next.services[key] = nil
+                case .node, .tier, .clusterNetworkPolicy, .adminNetworkPolicy, .baselineAdminNetworkPolicy,
+                    .stagedGlobalNetworkPolicy, .stagedNetworkPolicy, .stagedKubernetesNetworkPolicy:
+                    return CompiledPolicySet(snapshot, jobs: jobs)
                 case .networkPolicy, .globalNetworkPolicy, .calicoNetworkPolicy:
                     if let old = next.policies.byKey[key] { next.replacePolicy(old, with: nil) }
                 case .namespace:

@@ -50,6 +50,8 @@ public struct CalicoPolicy: Sendable, Hashable {
 
     public var namespace: String?
     public var name: String
+    /// The tier the policy is evaluated in (``PolicyTier/defaultName`` when the policy names none).
+    public var tier: String = PolicyTier.defaultName
     /// nil means +infinity: after every ordered policy.
     public var order: Double?
     public var selector: CalicoSelector

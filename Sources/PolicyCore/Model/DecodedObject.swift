@@ -8,6 +8,10 @@ public struct DecodedObject: Sendable, Hashable {
         case calicoPolicy(CalicoPolicy)
         case workload(Workload)
         case service(Service)
+        case node(ClusterNode)
+        case tier(PolicyTier)
+        case clusterPolicy(ClusterNetworkPolicy)
+        indirect case staged(StagedPolicy)
     }
 
     public var key: ObjectKey

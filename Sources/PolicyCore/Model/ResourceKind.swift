@@ -13,6 +13,14 @@ public enum ResourceKind: String, Sendable, Hashable, CaseIterable, Comparable {
     case cronJob = "CronJob"
     case replicationController = "ReplicationController"
     case service = "Service"
+    case node = "Node"
+    case tier = "Tier"
+    case clusterNetworkPolicy = "ClusterNetworkPolicy"
+    case adminNetworkPolicy = "AdminNetworkPolicy"
+    case baselineAdminNetworkPolicy = "BaselineAdminNetworkPolicy"
+    case stagedGlobalNetworkPolicy = "StagedGlobalNetworkPolicy"
+    case stagedNetworkPolicy = "StagedNetworkPolicy"
+    case stagedKubernetesNetworkPolicy = "StagedKubernetesNetworkPolicy"
 
     /// The Kubernetes kind name (both NetworkPolicy kinds are called `NetworkPolicy`).
     public var kind: String {
@@ -22,9 +30,12 @@ public enum ResourceKind: String, Sendable, Hashable, CaseIterable, Comparable {
     /// The API group (`""` for the core group).
     public var group: String {
         switch self {
-        case .namespace, .pod, .replicationController, .service: ""
+        case .namespace, .pod, .replicationController, .service, .node: ""
         case .networkPolicy: "networking.k8s.io"
-        case .globalNetworkPolicy, .calicoNetworkPolicy: "projectcalico.org"
+        case .globalNetworkPolicy, .calicoNetworkPolicy, .tier, .stagedGlobalNetworkPolicy, .stagedNetworkPolicy,
+            .stagedKubernetesNetworkPolicy:
+            "projectcalico.org"
+        case .clusterNetworkPolicy, .adminNetworkPolicy, .baselineAdminNetworkPolicy: "policy.networking.k8s.io"
         case .deployment, .statefulSet, .daemonSet, .replicaSet: "apps"
         case .job, .cronJob: "batch"
         }
@@ -33,7 +44,11 @@ public enum ResourceKind: String, Sendable, Hashable, CaseIterable, Comparable {
     /// The API version within the group.
     public var version: String {
         switch self {
-        case .globalNetworkPolicy, .calicoNetworkPolicy: "v3"
+        case .globalNetworkPolicy, .calicoNetworkPolicy, .tier, .stagedGlobalNetworkPolicy, .stagedNetworkPolicy,
+            .stagedKubernetesNetworkPolicy:
+            "v3"
+        case .clusterNetworkPolicy: "v1alpha2"
+        case .adminNetworkPolicy, .baselineAdminNetworkPolicy: "v1alpha1"
         default: "v1"
         }
     }
@@ -56,14 +71,46 @@ public enum ResourceKind: String, Sendable, Hashable, CaseIterable, Comparable {
         case .cronJob: "cronjobs"
         case .replicationController: "replicationcontrollers"
         case .service: "services"
+        case .node: "nodes"
+        case .tier: "tiers"
+        case .clusterNetworkPolicy: "clusternetworkpolicies"
+        case .adminNetworkPolicy: "adminnetworkpolicies"
+        case .baselineAdminNetworkPolicy: "baselineadminnetworkpolicies"
+        case .stagedGlobalNetworkPolicy: "stagedglobalnetworkpolicies"
+        case .stagedNetworkPolicy: "stagednetworkpolicies"
+        case .stagedKubernetesNetworkPolicy: "stagedkubernetesnetworkpolicies"
         }
     }
 
     /// True for kinds that live inside a namespace.
-    public var isNamespaced: Bool { self != .namespace && self != .globalNetworkPolicy }
+    public var isNamespaced: Bool {
+        switch self {
+        case .namespace, .globalNetworkPolicy, .node, .tier, .clusterNetworkPolicy, .adminNetworkPolicy,
+            .baselineAdminNetworkPolicy, .stagedGlobalNetworkPolicy:
+            false
+        default: true
+        }
+    }
 
-    /// True for the policy kinds.
-    public var isPolicy: Bool { self == .networkPolicy || self == .globalNetworkPolicy || self == .calicoNetworkPolicy }
+    /// True for the policy kinds that are enforced (staged policies are not).
+    public var isPolicy: Bool {
+        switch self {
+        case .networkPolicy, .globalNetworkPolicy, .calicoNetworkPolicy, .clusterNetworkPolicy, .adminNetworkPolicy,
+            .baselineAdminNetworkPolicy:
+            true
+        default: false
+        }
+    }
+
+    /// True for the kinds of the network-policy-api (admin policies, cluster-scoped, in the `kube-admin` or `kube-baseline` tier).
+    public var isClusterPolicy: Bool {
+        self == .clusterNetworkPolicy || self == .adminNetworkPolicy || self == .baselineAdminNetworkPolicy
+    }
+
+    /// True for Calico's staged policy kinds.
+    public var isStaged: Bool {
+        self == .stagedGlobalNetworkPolicy || self == .stagedNetworkPolicy || self == .stagedKubernetesNetworkPolicy
+    }
 
     /// True for the kinds that run pods from a pod template.
     public var isWorkload: Bool {
@@ -86,6 +133,10 @@ public enum ResourceKind: String, Sendable, Hashable, CaseIterable, Comparable {
         case .cronJob: ["cj"]
         case .replicationController: ["rc"]
         case .service: ["svc"]
+        case .node: ["no"]
+        case .clusterNetworkPolicy: ["cnp"]
+        case .adminNetworkPolicy: ["anp"]
+        case .baselineAdminNetworkPolicy: ["banp"]
         default: []
         }
     }
@@ -121,18 +172,26 @@ public enum ResourceKind: String, Sendable, Hashable, CaseIterable, Comparable {
     public var applyRank: Int {
         switch self {
         case .namespace: 0
-        case .pod: 1
-        case .networkPolicy: 2
-        case .globalNetworkPolicy: 3
-        case .calicoNetworkPolicy: 4
-        case .deployment: 5
-        case .statefulSet: 6
-        case .daemonSet: 7
-        case .replicaSet: 8
-        case .cronJob: 9
-        case .job: 10
-        case .replicationController: 11
-        case .service: 12
+        case .node: 1
+        case .tier: 2
+        case .pod: 3
+        case .networkPolicy: 4
+        case .globalNetworkPolicy: 5
+        case .calicoNetworkPolicy: 6
+        case .clusterNetworkPolicy: 7
+        case .adminNetworkPolicy: 8
+        case .baselineAdminNetworkPolicy: 9
+        case .stagedGlobalNetworkPolicy: 10
+        case .stagedNetworkPolicy: 11
+        case .stagedKubernetesNetworkPolicy: 12
+        case .deployment: 13
+        case .statefulSet: 14
+        case .daemonSet: 15
+        case .replicaSet: 16
+        case .cronJob: 17
+        case .job: 18
+        case .replicationController: 19
+        case .service: 20
         }
     }
 
