@@ -21,6 +21,17 @@ enum DecisionOracle {
         if let action = side.action { object["action"] = .string(action) }
         if !side.policies.isEmpty { object["policies"] = .array(side.policies.map(json)) }
         if let ports = side.ports { object["ports"] = json(ports) }
+        if let ruleName = side.ruleName { object["ruleName"] = .string(ruleName) }
+        if let tier = side.tier { object["tier"] = .string(tier) }
+        if let passed = side.passed { object["passed"] = .array(passed.map(json)) }
+        return .object(object)
+    }
+
+    static func json(_ pass: TierPass) -> JSONValue {
+        var object: [String: JSONValue] = ["tier": .string(pass.tier)]
+        if let policy = pass.policy { object["policy"] = json(policy) }
+        if let rule = pass.rule { object["rule"] = .integer(Int64(rule)) }
+        if let ruleName = pass.ruleName { object["ruleName"] = .string(ruleName) }
         return .object(object)
     }
 
@@ -47,9 +58,18 @@ enum DecisionOracle {
                 allowed: true, reason: .allowedByPolicy,
                 policy: PolicyReference(
                     kind: "GlobalNetworkPolicy", apiVersion: "projectcalico.org/v3", namespace: nil, name: "trusted \"q\""),
-                rule: 0, action: "Allow"),
+                rule: 0, action: "Allow", tier: "security",
+                passed: [
+                    TierPass(
+                        tier: "kube-admin",
+                        policy: PolicyReference(
+                            kind: "ClusterNetworkPolicy", apiVersion: "policy.networking.k8s.io/v1alpha2", namespace: nil,
+                            name: "pass-ops"),
+                        rule: 2, ruleName: "pass \"ops\""),
+                    TierPass(tier: "platform"),
+                ]),
             ingress: SideDecision(
-                allowed: false, reason: .noRuleMatched,
+                allowed: false, reason: .noRuleMatched, tier: "default",
                 policies: [PolicyReference(kind: "NetworkPolicy", namespace: "x", name: "default-deny")],
                 ports: PortSet(ranges: [6379...6379])),
             ports: PortSet(ranges: [1...10, 20...30])),

@@ -74,7 +74,8 @@ struct CalicoCluster {
         try cluster.addKubernetes(#"{"podSelector":{}}"#, name: "isolate", namespace: "app")
         let passed = try cluster.decide("ops/tool", "app/svc")
         #expect(passed.allowed)
-        #expect(passed.ingress?.action == "Pass")
+        #expect(passed.ingress?.reason == .passedThrough)
+        #expect(passed.ingress?.passed == [TierPass(tier: "default", policy: passed.ingress?.policies.first, rule: 0)])
         #expect(try !cluster.decide("app/other", "app/svc").allowed)
         #expect(try !cluster.decide("203.0.113.1", "app/svc").allowed)  // namespaceSelector never matches an external address
     }
@@ -224,7 +225,7 @@ struct CalicoCluster {
         #expect(decision.ports?.ranges == [1...21, 23...1024, 8000...8100])
         #expect(decision.ingress?.reason == .deniedByPolicy)
         #expect(decision.ingress?.policy?.name == "a")
-        #expect(try cluster.decide("ops/tool", "app/svc", port: 8050).ingress?.action == "Pass")
+        #expect(try cluster.decide("ops/tool", "app/svc", port: 8050).ingress?.reason == .passedThrough)
         #expect(try !cluster.decide("ops/tool", "app/svc", port: 22).allowed)
         #expect(try !cluster.decide("ops/tool", "app/svc", port: 5000).allowed)
     }

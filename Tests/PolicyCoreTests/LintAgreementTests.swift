@@ -58,6 +58,13 @@ import Testing
         // What decides, by brute force: the rule each single-port decision names.
         var decides: Set<RuleID> = []
         func note(_ side: SideDecision?, egress: Bool) {
+            // A Pass rule that took effect is not shadowed either.
+            for pass in side?.passed ?? [] {
+                guard let reference = pass.policy, let rule = pass.rule,
+                    let policy = set.policies.byKey.values.first(where: { $0.reference == reference })
+                else { continue }
+                decides.insert(RuleID(policy: policy.key, egress: egress, index: rule))
+            }
             guard let side, let reference = side.policy, let rule = side.rule,
                 let policy = set.policies.byKey.values.first(where: { $0.reference == reference })
             else { return }

@@ -12,8 +12,8 @@ enum BatchAnswer {
     ///   the batch is decided on the calling thread so the lines keep that order.
     /// - Throws: ``BatchItemError`` for the first item (by position) that cannot be decided.
     static func answer(
-        _ questions: [DecisionRequest], on compiled: CompiledPolicySet, jobs: JobRunner = .sequential,
-        record: ((DecisionRequest, Decision) -> Void)? = nil
+        _ questions: [DecisionRequest], on compiled: CompiledPolicySet, staged: CompiledPolicySet? = nil,
+        jobs: JobRunner = .sequential, record: ((DecisionRequest, Decision) -> Void)? = nil
     ) throws(BatchItemError) -> (body: [UInt8], allowed: Int) {
         let parts =
             record == nil && questions.count >= parallelThreshold
@@ -23,7 +23,7 @@ enum BatchAnswer {
         out.append(contentsOf: #"{"results":["#.utf8)
         var allowed = 0
         if parts <= 1 {
-            let part = decide(questions, 0..<questions.count, compiled, record: record, into: &out)
+            let part = decide(questions, 0..<questions.count, compiled, staged, record: record, into: &out)
             if let failure = part.failure { throw failure }
             allowed = part.allowed
         } else {
@@ -33,7 +33,7 @@ enum BatchAnswer {
                     let range = questions.count * part / parts..<questions.count * (part + 1) / parts
                     var buffer: [UInt8] = []
                     buffer.reserveCapacity(range.count * 160)
-                    var result = decide(questions, range, compiled, record: nil, into: &buffer)
+                    var result = decide(questions, range, compiled, staged, record: nil, into: &buffer)
                     result.bytes = buffer
                     results[part] = result
                 }
@@ -61,15 +61,17 @@ enum BatchAnswer {
 
     /// Decides `range` in order, appending the answers comma-separated; stops at the first failure.
     private static func decide(
-        _ questions: [DecisionRequest], _ range: Range<Int>, _ compiled: CompiledPolicySet,
+        _ questions: [DecisionRequest], _ range: Range<Int>, _ compiled: CompiledPolicySet, _ staged: CompiledPolicySet?,
         record: ((DecisionRequest, Decision) -> Void)?, into out: inout [UInt8]
     ) -> Part {
         var part = Part()
         for position in range {
             let question = questions[position]
             let decision: Decision
+            var stagedDecision: Decision?
             do {
                 decision = try compiled.decide(question)
+                stagedDecision = try staged?.decide(question)
             } catch {
                 part.failure = BatchItemError(position: position, error: error)
                 return part
@@ -77,7 +79,7 @@ enum BatchAnswer {
             if position > range.lowerBound { out.append(UInt8(ascii: ",")) }
             if decision.allowed { part.allowed += 1 }
             record?(question, decision)
-            DecisionWriter.write(decision, into: &out)
+            DecisionWriter.write(decision, staged: stagedDecision, into: &out)
         }
         return part
     }

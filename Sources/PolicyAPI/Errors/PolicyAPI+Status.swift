@@ -13,6 +13,21 @@ extension ServiceError: StatusReporting {
             APIError.conflict(key.kind.plural, key.name, kind: key.kind.kind).status
         case .repeatedInBundle(let key, let position, let first):
             APIError.badRequest("\(position) repeats \(key) (first at \(first)); each object may appear once in a bundle").status
+        case .tierReference(.tierNotFound(let policy, let tier)):
+            APIError.invalid(
+                "\(policy.kind.kind).\(policy.kind.group) \"\(policy.name)\" is invalid: spec.tier: tier \"\(tier)\" not found",
+                causes: [
+                    FieldError(
+                        field: "spec.tier", reason: "FieldValueNotFound",
+                        message: "tier \"\(tier)\" not found: create the Tier first (it may come in the same import)")
+                ]
+            ).status
+        case .tierReference(.tierNotEmpty(let tier, let policy)):
+            APIError(
+                code: 409, reason: "Conflict",
+                message: "tier \"\(tier)\" cannot be deleted while \(policy) is in it: delete or move its policies first",
+                kind: "Tier", name: tier
+            ).status
         }
     }
 }

@@ -11,6 +11,15 @@ extension Router {
         } else {
             question = try DecisionCodec.request(try jsonBody(request))
         }
+        if try stagedParameter(request.query) {
+            let (enforced, staged) = service.enforcedAndStaged()
+            let decision = try enforced.decide(question)
+            let stagedDecision = try staged.decide(question)
+            options.metrics.recordDecisions(allowed: decision.allowed ? 1 : 0, denied: decision.allowed ? 0 : 1)
+            options.decisionRecorder?.record(DecisionAudit.line(question, decision, requestID: requestID))
+            return HTTPResponse(
+                status: 200, contentType: "application/json", body: DecisionWriter.bytes(decision, staged: stagedDecision))
+        }
         let decision = try service.current.decide(question)
         options.metrics.recordDecisions(allowed: decision.allowed ? 1 : 0, denied: decision.allowed ? 0 : 1)
         options.decisionRecorder?.record(DecisionAudit.line(question, decision, requestID: requestID))
@@ -27,8 +36,10 @@ extension Router {
 
         // One compiled set for the whole batch: every answer is on the same revision.
         let recorder = options.decisionRecorder
+        let sets: (CompiledPolicySet, CompiledPolicySet?) =
+            try stagedParameter(request.query) ? service.enforcedAndStaged() : (service.current, nil)
         let (body, allowed) = try BatchAnswer.answer(
-            questions, on: service.current, jobs: .cores,
+            questions, on: sets.0, staged: sets.1, jobs: .cores,
             record: recorder.map { recorder in
                 { question, decision in recorder.record(DecisionAudit.line(question, decision, requestID: requestID)) }
             })
@@ -116,5 +127,15 @@ extension Router {
         return DecisionRequest(
             source: try DecisionCodec.side(shorthand: from, field: "from"),
             destination: try DecisionCodec.side(shorthand: to, field: "to"), port: port, protocol: proto)
+    }
+
+    /// `staged=true|false` (absent: false): whether answers also say what staged policies would do.
+    func stagedParameter(_ query: [String: String]) throws -> Bool {
+        switch query["staged"] {
+        case nil, "", "false": return false
+        case "true": return true
+        case let other?:
+            throw APIError.invalidField("staged", FieldError.notSupported("staged", other, supported: ["false", "true"]).message)
+        }
     }
 }

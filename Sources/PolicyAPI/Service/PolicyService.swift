@@ -81,6 +81,21 @@ public final class PolicyService: Sendable {
         get { reachabilityWalks.withLock { $0 } }
         set { reachabilityWalks.withLock { $0 = newValue } }
     }
+    private let stagedCache = Mutex<CompiledPolicySet?>(nil)
+    /// The last published snapshot with the set compiled from it: staged answers need both, and
+    /// must not wait for a write in progress (which holds `writer`).
+    private let published: Mutex<(PolicySnapshot, CompiledPolicySet)>
+
+    /// The enforced set and, on the same revision, the set as if every staged policy were enforced
+    /// (kept until the next write).
+    public func enforcedAndStaged() -> (enforced: CompiledPolicySet, staged: CompiledPolicySet) {
+        let (snapshot, set) = published.withLock { $0 }
+        if let kept = stagedCache.withLock({ $0 }), kept.revision == set.revision { return (set, kept) }
+        let staged = set.applyingStagedPolicies(of: snapshot, jobs: .cores)
+        stagedCache.withLock { if ($0?.revision ?? -1) < staged.revision { $0 = staged } }
+        return (set, staged)
+    }
+
     private let compileStats = Mutex<(count: Int, lastSeconds: Double, totalSeconds: Double)>((1, 0, 0))
 
     /// Loads every stored object and compiles the evaluator.
@@ -97,7 +112,9 @@ public final class PolicyService: Sendable {
         }
         let snapshot = PolicySnapshot(revision: revision, models: models)
         writer = Mutex(snapshot)
-        compiled = Mutex(CompiledPolicySet(snapshot, jobs: .cores))
+        let set = CompiledPolicySet(snapshot, jobs: .cores)
+        compiled = Mutex(set)
+        published = Mutex((snapshot, set))
     }
 
     /// The compiled set decisions are made on.
@@ -152,7 +169,9 @@ public final class PolicyService: Sendable {
         try writer.withLock { snapshot in
             var changes: [SnapshotChange] = []
             let (revision, result) = try repository.write(dryRun: dryRun) { transaction in
-                try body(&transaction, &changes)
+                let result = try body(&transaction, &changes)
+                if let problem = snapshot.tierReferenceProblem(after: changes) { throw ServiceError.tierReference(problem) }
+                return result
             }
             if dryRun { inspect?(snapshot, current, changes, revision) }
             if !dryRun, revision != snapshot.revision {
@@ -176,6 +195,7 @@ public final class PolicyService: Sendable {
         let elapsed = ContinuousClock.now - started
         // Logged before the set is published, so whoever sees the set finds its changes.
         indexLog.withLock { $0.append(snapshot.revision, changes) }
+        published.withLock { $0 = (snapshot, set) }
         compiled.withLock { $0 = set }
         compileStats.withLock {
             $0.count += 1

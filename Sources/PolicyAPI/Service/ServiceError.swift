@@ -11,6 +11,8 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     case conflict(ObjectKey)
     /// A bundle names the same object twice: at `position` (`deploy/api.yaml, document 2`), first at `first`.
     case repeatedInBundle(ObjectKey, position: String, first: String)
+    /// A write would leave a policy in a tier that does not exist, or delete a tier a policy is in.
+    case tierReference(TierReferenceProblem)
 
     /// The namespace of a namespaced object, missing.
     static func namespaceNotFound(_ namespace: String) -> ServiceError {
@@ -24,6 +26,8 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
         case .conflict(let key): "\(key) was modified since the version given"
         case .repeatedInBundle(let key, let position, let first):
             "\(position) repeats \(key) (first at \(first))"
+        case .tierReference(.tierNotFound(let policy, let tier)): "\(policy): tier \"\(tier)\" not found"
+        case .tierReference(.tierNotEmpty(let tier, let policy)): "tier \"\(tier)\" still holds \(policy)"
         }
     }
 }

@@ -75,9 +75,10 @@ extension CompiledPolicySet {
         return (EndpointView(pod: facts, address: ip), pod)
     }
 
-    /// One direction of one pod: the ordered walk of SEMANTICS.md §3 over the pod's rule table.
-    /// First matching Allow or Deny decides, Pass skips the rest of the (single, default) tier and
-    /// so allows; Log rules are not in the table (they go on).
+    /// One direction of one pod: the walk of SEMANTICS.md §3 and §7 over the pod's rule table. The
+    /// applicable tiers in order; in each, the first matching Allow or Deny decides, Pass leaves the
+    /// tier, and a tier left without a decision applies its default action (Deny decides, Pass goes
+    /// on). Passing out of the last tier allows. Log rules are not in the table (they go on).
     func evaluate(_ flow: Flow, _ table: RuleTable, port: Int?) -> SideDecision {
         let policies = table.policies
         if policies.isEmpty {
@@ -85,58 +86,105 @@ extension CompiledPolicySet {
         }
         guard let port else { return evaluateEveryPort(flow, table) }
         let rules = table.code.rules
-        for index in rules.indices where table.matches(index, flow, port: port) {
-            let rule = rules[index]
-            let reference = policies[Int(rule.policy)].reference
-            switch rule.action {
-            case .log: continue
-            case .allow, .pass:
-                return SideDecision(
-                    allowed: true, reason: .allowedByPolicy, policy: reference, rule: Int(rule.index),
-                    action: rule.action.rawValue, applied: policies)
-            case .deny:
-                return SideDecision(
-                    allowed: false, reason: .deniedByPolicy, policy: reference, rule: Int(rule.index), action: "Deny",
-                    applied: policies)
+        var passed: [TierPass]?
+        tiers: for run in table.tiers {
+            for index in run.rules where table.matches(index, flow, port: port) {
+                let rule = rules[index]
+                switch rule.action {
+                case .log: continue
+                case .pass:
+                    passed = (passed ?? []) + [pass(run, table, rule)]
+                    continue tiers
+                case .allow, .deny:
+                    var side = decided(rule.action == .allow, table, rule)
+                    side.passed = passed
+                    return side
+                }
             }
+            if run.tier.defaultAction == .deny {
+                return SideDecision(
+                    allowed: false, reason: .noRuleMatched, tier: run.tier.name, passed: passed, applied: policies)
+            }
+            passed = (passed ?? []) + [TierPass(tier: run.tier.name)]
         }
-        return SideDecision(allowed: false, reason: .noRuleMatched, applied: policies)
+        return SideDecision(allowed: true, reason: .passedThrough, passed: passed, applied: policies)
     }
 
-    /// The same walk over every port at once, tracking which ports are still undecided.
+    /// The verdict of a rule of the table.
+    private func decided(_ allowed: Bool, _ table: RuleTable, _ rule: FlatRule, ports: PortSet? = nil) -> SideDecision {
+        let compiled = table.policies[Int(rule.policy)]
+        let index = Int(rule.index)
+        return SideDecision(
+            allowed: allowed, reason: allowed ? .allowedByPolicy : .deniedByPolicy, policy: compiled.reference, rule: index,
+            action: compiled.actionName(rule.action), ruleName: compiled.ruleName(index, egress: table.isEgress),
+            tier: compiled.tier.name, applied: table.policies, ports: ports)
+    }
+
+    /// A Pass by a rule of the table.
+    private func pass(_ run: RuleTable.TierRun, _ table: RuleTable, _ rule: FlatRule) -> TierPass {
+        let compiled = table.policies[Int(rule.policy)]
+        let index = Int(rule.index)
+        return TierPass(
+            tier: run.tier.name, policy: compiled.reference, rule: index,
+            ruleName: compiled.ruleName(index, egress: table.isEgress))
+    }
+
+    /// The same walk over every port at once: the ports still open entering each tier, of which the
+    /// tier allows some, denies some and passes the rest on. The explanation names the first rule
+    /// that allowed (when every port is allowed) or denied, and per tier the first Pass.
     private func evaluateEveryPort(_ flow: Flow, _ table: RuleTable) -> SideDecision {
-        let policies = table.policies
         let rules = table.code.rules
-        var undecided = PortSet.all
+        var open = PortSet.all
         var allowedPorts = PortSet.empty
-        var firstAllow: (Int, Int, CalicoPolicy.Action)?
-        var firstDeny: (Int, Int)?
-        for index in rules.indices {
-            let rule = rules[index]
-            guard rule.action != .log else { continue }
-            let matched = table.ports(index, flow).intersection(undecided)
-            guard !matched.isEmpty else { continue }
-            undecided = undecided.subtracting(matched)
-            switch rule.action {
-            case .allow, .pass:
-                allowedPorts = allowedPorts.union(matched)
-                if firstAllow == nil { firstAllow = (Int(rule.policy), Int(rule.index), rule.action) }
-            case .deny:
-                if firstDeny == nil { firstDeny = (Int(rule.policy), Int(rule.index)) }
-            case .log: break
+        var firstAllow: FlatRule?
+        var firstDeny: FlatRule?
+        var endOfTierDeny: CompiledTier?
+        var passes: [TierPass] = []
+        for run in table.tiers {
+            var undecided = open
+            var passed = PortSet.empty
+            var firstPass: FlatRule?
+            for index in run.rules {
+                let rule = rules[index]
+                guard rule.action != .log else { continue }
+                let matched = table.ports(index, flow).intersection(undecided)
+                guard !matched.isEmpty else { continue }
+                undecided = undecided.subtracting(matched)
+                switch rule.action {
+                case .allow:
+                    allowedPorts = allowedPorts.union(matched)
+                    if firstAllow == nil { firstAllow = rule }
+                case .deny:
+                    if firstDeny == nil { firstDeny = rule }
+                case .pass:
+                    passed = passed.union(matched)
+                    if firstPass == nil { firstPass = rule }
+                case .log: break
+                }
+                if undecided.isEmpty { break }
             }
-            if undecided.isEmpty { break }
+            if run.tier.defaultAction == .pass {
+                passed = passed.union(undecided)
+            } else if !undecided.isEmpty, endOfTierDeny == nil {
+                endOfTierDeny = run.tier
+            }
+            if !passed.isEmpty { passes.append(firstPass.map { pass(run, table, $0) } ?? TierPass(tier: run.tier.name)) }
+            open = passed
+            if open.isEmpty { break }
         }
+        allowedPorts = allowedPorts.union(open)
+        var side: SideDecision
         if allowedPorts.isAll, let firstAllow {
-            return SideDecision(
-                allowed: true, reason: .allowedByPolicy, policy: policies[firstAllow.0].reference, rule: firstAllow.1,
-                action: firstAllow.2.rawValue, applied: policies, ports: allowedPorts)
+            side = decided(true, table, firstAllow, ports: allowedPorts)
+        } else if allowedPorts.isAll {
+            side = SideDecision(allowed: true, reason: .passedThrough, applied: table.policies, ports: allowedPorts)
+        } else if let firstDeny {
+            side = decided(false, table, firstDeny, ports: allowedPorts)
+        } else {
+            side = SideDecision(
+                allowed: false, reason: .noRuleMatched, tier: endOfTierDeny?.name, applied: table.policies, ports: allowedPorts)
         }
-        if let firstDeny {
-            return SideDecision(
-                allowed: false, reason: .deniedByPolicy, policy: policies[firstDeny.0].reference, rule: firstDeny.1,
-                action: "Deny", applied: policies, ports: allowedPorts)
-        }
-        return SideDecision(allowed: false, reason: .noRuleMatched, applied: policies, ports: allowedPorts)
+        side.passed = passes.isEmpty ? nil : passes
+        return side
     }
 }

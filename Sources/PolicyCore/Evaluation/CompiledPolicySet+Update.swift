@@ -33,28 +33,43 @@ extension CompiledPolicySet {
                     for key in keys { if let pod = snapshot.pods[key] { next.insertPod(key, pod, tables: tables) } }
                 }
             case .upsert(.networkPolicy(let policy)):
-                let compiled = CompiledPolicy(policy, interner: &next.labels)
+                let compiled = next.compile(policy)
                 next.replacePolicy(next.policies.byKey[compiled.key], with: compiled)
             case .upsert(.calicoPolicy(let policy)):
-                let compiled = CompiledPolicy(policy, interner: &next.labels)
+                let compiled = next.compile(policy)
                 next.replacePolicy(next.policies.byKey[compiled.key], with: compiled)
+            case .upsert(.clusterPolicy(let policy)):
+                let compiled = next.compile(policy)
+                next.replacePolicy(next.policies.byKey[compiled.key], with: compiled)
+            case .upsert(.node(let node)):
+                next.nodes[node.name] = node
+                next.recompileNodeReaders()
+            case .upsert(.tier):
+                // Every policy of the tier moves; tiers change rarely, so the set is compiled afresh.
+                return CompiledPolicySet(snapshot, jobs: jobs)
+            case .upsert(.staged):
+                // Staged policies are never enforced (``PolicySnapshot/stagedChanges`` applies them on request).
+                break
             case .upsert(.workload(let workload)):
                 next.insertWorkload(workload.key, workload)
             case .upsert(.service(let service)):
                 next.services[service.key] = service
-            case .upsert(.node), .upsert(.tier), .upsert(.clusterPolicy), .upsert(.staged):
-                return CompiledPolicySet(snapshot, jobs: jobs)
             case .remove(let key):
                 switch key.kind {
                 case .pod: next.removePod(key)
                 case .deployment, .statefulSet, .daemonSet, .replicaSet, .job, .cronJob, .replicationController:
                     next.removeWorkload(key)
                 case .service: next.services[key] = nil
-                case .node, .tier, .clusterNetworkPolicy, .adminNetworkPolicy, .baselineAdminNetworkPolicy,
-                    .stagedGlobalNetworkPolicy, .stagedNetworkPolicy, .stagedKubernetesNetworkPolicy:
-                    return CompiledPolicySet(snapshot, jobs: jobs)
-                case .networkPolicy, .globalNetworkPolicy, .calicoNetworkPolicy:
+                case .networkPolicy, .globalNetworkPolicy, .calicoNetworkPolicy, .clusterNetworkPolicy, .adminNetworkPolicy,
+                    .baselineAdminNetworkPolicy:
                     if let old = next.policies.byKey[key] { next.replacePolicy(old, with: nil) }
+                case .node:
+                    next.nodes[key.name] = nil
+                    next.recompileNodeReaders()
+                case .tier:
+                    return CompiledPolicySet(snapshot, jobs: jobs)
+                case .stagedGlobalNetworkPolicy, .stagedNetworkPolicy, .stagedKubernetesNetworkPolicy:
+                    break
                 case .namespace:
                     next.namespaces[key.name] = nil
                     next.inheritedLabels[key.name] = nil
@@ -72,6 +87,14 @@ extension CompiledPolicySet {
             }
         }
         return next
+    }
+
+    /// Compiles again the admin policies whose `nodes` peers read the Nodes, after a Node write.
+    private mutating func recompileNodeReaders() {
+        for policy in policies.byKey.values {
+            guard let source = policy.clusterSource, source.readsNodes else { continue }
+            replacePolicy(policy, with: compile(source))
+        }
     }
 
     /// Replaces one policy (nil: none) on every pod in its scope.
@@ -92,5 +115,14 @@ extension CompiledPolicySet {
             pods.forEach { _, pod in visit(pod) }
         }
         for pod in updated { pods[pod.key] = pod }
+    }
+
+    /// The set as if the snapshot's staged policies were enforced (`staged=true` answers): the
+    /// staged changes applied as writes would be, sharing everything they do not touch.
+    /// - Parameter snapshot: the snapshot this set was compiled from.
+    public func applyingStagedPolicies(of snapshot: PolicySnapshot, jobs: JobRunner = .sequential) -> CompiledPolicySet {
+        let changes = snapshot.stagedChanges
+        if changes.isEmpty { return self }
+        return applying(changes, revision: revision, snapshot: snapshot.withStagedPolicies, jobs: jobs)
     }
 }

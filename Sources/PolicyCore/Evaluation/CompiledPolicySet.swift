@@ -15,6 +15,10 @@ public struct CompiledPolicySet: Sendable {
     var podsByAddress: ShardedMap<IPAddress, [ObjectKey]>
     var podsByNamespace: [String: Set<ObjectKey>]
     var policies: PolicyIndex
+    /// Every tier by name, stored or built in; a Tier write compiles the set afresh.
+    var tiers: [String: CompiledTier]
+    /// The Nodes, whose addresses admin policies' `nodes` peers match.
+    var nodes: [String: ClusterNode]
     /// Each namespace's inherited Calico labels, built once rather than once per pod.
     var inheritedLabels: [String: [String: String]]
     /// Label keys, values and namespace names as ids, for the selector programs of rule tables.
@@ -38,8 +42,8 @@ public struct CompiledPolicySet: Sendable {
         }
         labels = LabelInterner()
         policies = PolicyIndex()
-        for policy in snapshot.networkPolicies.values { policies.insert(CompiledPolicy(policy, interner: &labels)) }
-        for policy in snapshot.calicoPolicies.values { policies.insert(CompiledPolicy(policy, interner: &labels)) }
+        tiers = CompiledTier.all(snapshot)
+        nodes = snapshot.nodes
         pods = ShardedMap()
         podsByAddress = ShardedMap()
         podsByNamespace = [:]
@@ -48,6 +52,9 @@ public struct CompiledPolicySet: Sendable {
         services = ShardedMap()
         podsByOwner = ShardedMap()
         podOwners = ShardedMap()
+        for policy in snapshot.networkPolicies.values { policies.insert(compile(policy)) }
+        for policy in snapshot.calicoPolicies.values { policies.insert(compile(policy)) }
+        for policy in snapshot.clusterPolicies.values { policies.insert(compile(policy)) }
         for (key, workload) in snapshot.workloads { insertWorkload(key, workload) }
         for (key, service) in snapshot.services { services[key] = service }
         compilePods(snapshot.pods, jobs: jobs)
@@ -125,6 +132,20 @@ public struct CompiledPolicySet: Sendable {
             next += 1
             file(compiledPod, pod)
         }
+    }
+
+    func tier(named name: String) -> CompiledTier { tiers[name] ?? CompiledTier.undefined(name) }
+
+    mutating func compile(_ policy: NetworkPolicy) -> CompiledPolicy {
+        CompiledPolicy(policy, tier: tier(named: PolicyTier.defaultName), interner: &labels)
+    }
+
+    mutating func compile(_ policy: CalicoPolicy) -> CompiledPolicy {
+        CompiledPolicy(policy, tier: tier(named: policy.tier), interner: &labels)
+    }
+
+    mutating func compile(_ policy: ClusterNetworkPolicy) -> CompiledPolicy {
+        CompiledPolicy(policy, nodes: nodes, tier: tier(named: policy.level.tierName), interner: &labels)
     }
 
     /// Compiles one pod (replacing any pod stored under its key) and files it by address and namespace.

@@ -14,6 +14,22 @@ public struct PolicyReference: Sendable, Hashable {
     }
 }
 
+/// A tier that passed a connection on to the next applicable tier.
+public struct TierPass: Sendable, Hashable {
+    public var tier: String
+    /// The policy and rule whose Pass action did it; nil when the tier's default action did.
+    public var policy: PolicyReference?
+    public var rule: Int?
+    public var ruleName: String?
+
+    public init(tier: String, policy: PolicyReference? = nil, rule: Int? = nil, ruleName: String? = nil) {
+        self.tier = tier
+        self.policy = policy
+        self.rule = rule
+        self.ruleName = ruleName
+    }
+}
+
 /// The verdict for one direction of one pod.
 public struct SideDecision: Sendable, Hashable {
     public enum Reason: String, Sendable, Hashable {
@@ -21,6 +37,8 @@ public struct SideDecision: Sendable, Hashable {
         case allowedByPolicy = "AllowedByPolicy"
         case deniedByPolicy = "DeniedByPolicy"
         case noRuleMatched = "NoRuleMatched"
+        /// Every applicable tier passed the connection on (a Pass rule or a tier's default action): allowed.
+        case passedThrough = "PassedThrough"
     }
 
     public var allowed: Bool
@@ -29,8 +47,16 @@ public struct SideDecision: Sendable, Hashable {
     public var policy: PolicyReference?
     /// The index of the deciding rule in that policy's rules for this direction.
     public var rule: Int?
-    /// The deciding rule's action (`Allow`, `Deny`, `Pass`).
+    /// The deciding rule's action (`Allow`, `Deny`, `Pass`; `Accept` for admin policies).
     public var action: String?
+    /// The deciding rule's name, for kinds whose rules have names (ClusterNetworkPolicy).
+    public var ruleName: String?
+    /// The tier of the deciding rule, or the tier whose default action denied (`NoRuleMatched`).
+    public var tier: String?
+    /// The applicable tiers that passed the connection on before the verdict, in order, each with
+    /// the Pass rule that did it (none when it was the tier's default action). For `PassedThrough`,
+    /// every applicable tier.
+    public var passed: [TierPass]?
     /// The policies that applied, in evaluation order.
     public var policies: [PolicyReference] {
         get { applied?.map(\.reference) ?? explicitPolicies }
@@ -49,28 +75,36 @@ public struct SideDecision: Sendable, Hashable {
 
     public init(
         allowed: Bool, reason: Reason, policy: PolicyReference? = nil, rule: Int? = nil, action: String? = nil,
-        policies: [PolicyReference] = [], ports: PortSet? = nil
+        ruleName: String? = nil, tier: String? = nil, passed: [TierPass]? = nil, policies: [PolicyReference] = [],
+        ports: PortSet? = nil
     ) {
         self.allowed = allowed
         self.reason = reason
         self.policy = policy
         self.rule = rule
         self.action = action
+        self.ruleName = ruleName
+        self.tier = tier
+        self.passed = passed
         self.explicitPolicies = policies
         self.ports = ports
     }
 
     init(
         allowed: Bool, reason: Reason, policy: PolicyReference? = nil, rule: Int? = nil, action: String? = nil,
-        applied: [CompiledPolicy], ports: PortSet? = nil
+        ruleName: String? = nil, tier: String? = nil, passed: [TierPass]? = nil, applied: [CompiledPolicy],
+        ports: PortSet? = nil
     ) {
-        self.init(allowed: allowed, reason: reason, policy: policy, rule: rule, action: action, ports: ports)
+        self.init(
+            allowed: allowed, reason: reason, policy: policy, rule: rule, action: action, ruleName: ruleName, tier: tier,
+            passed: passed, ports: ports)
         self.applied = applied
     }
 
     public static func == (lhs: SideDecision, rhs: SideDecision) -> Bool {
         lhs.allowed == rhs.allowed && lhs.reason == rhs.reason && lhs.policy == rhs.policy && lhs.rule == rhs.rule
-            && lhs.action == rhs.action && lhs.policies == rhs.policies && lhs.ports == rhs.ports
+            && lhs.action == rhs.action && lhs.ruleName == rhs.ruleName && lhs.tier == rhs.tier
+            && lhs.passed == rhs.passed && lhs.policies == rhs.policies && lhs.ports == rhs.ports
     }
 
     public func hash(into hasher: inout Hasher) {

@@ -9,8 +9,17 @@ public enum DecisionWriter {
         return out
     }
 
+    /// The JSON answer for one decision and, asked with `staged=true`, the answer as if staged
+    /// policies were enforced (under `staged`).
+    public static func bytes(_ decision: Decision, staged: Decision?) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(512)
+        write(decision, staged: staged, into: &out)
+        return out
+    }
+
     /// Appends one decision object.
-    public static func write(_ decision: Decision, into out: inout [UInt8]) {
+    public static func write(_ decision: Decision, staged: Decision? = nil, into out: inout [UInt8]) {
         out.append(contentsOf: #"{"allowed":"#.utf8)
         out.append(contentsOf: (decision.allowed ? "true" : "false").utf8)
         if let backends = decision.backends {
@@ -35,6 +44,10 @@ public enum DecisionWriter {
         }
         out.append(contentsOf: #","revision":"#.utf8)
         out.append(contentsOf: String(decision.revision).utf8)
+        if let staged {
+            out.append(contentsOf: #","staged":"#.utf8)
+            write(staged, into: &out)
+        }
         out.append(UInt8(ascii: "}"))
     }
 
@@ -81,6 +94,14 @@ public enum DecisionWriter {
         }
         out.append(contentsOf: #""allowed":"#.utf8)
         out.append(contentsOf: (side.allowed ? "true" : "false").utf8)
+        if let passed = side.passed {
+            out.append(contentsOf: #","passed":["#.utf8)
+            for (position, pass) in passed.enumerated() {
+                if position > 0 { out.append(UInt8(ascii: ",")) }
+                write(pass, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
         if let applied = side.appliedPolicies {
             // The compiled policies carry their reference pre-encoded.
             if !applied.isEmpty {
@@ -114,6 +135,36 @@ public enum DecisionWriter {
             out.append(contentsOf: #","rule":"#.utf8)
             out.append(contentsOf: String(rule).utf8)
         }
+        if let ruleName = side.ruleName {
+            out.append(contentsOf: #","ruleName":"#.utf8)
+            JSONWriter.writeString(ruleName, into: &out)
+        }
+        if let tier = side.tier {
+            out.append(contentsOf: #","tier":"#.utf8)
+            JSONWriter.writeString(tier, into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    static func write(_ pass: TierPass, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        if let policy = pass.policy {
+            out.append(contentsOf: #""policy":"#.utf8)
+            write(policy, into: &out)
+            out.append(UInt8(ascii: ","))
+        }
+        if let rule = pass.rule {
+            out.append(contentsOf: #""rule":"#.utf8)
+            out.append(contentsOf: String(rule).utf8)
+            out.append(UInt8(ascii: ","))
+        }
+        if let ruleName = pass.ruleName {
+            out.append(contentsOf: #""ruleName":"#.utf8)
+            JSONWriter.writeString(ruleName, into: &out)
+            out.append(UInt8(ascii: ","))
+        }
+        out.append(contentsOf: #""tier":"#.utf8)
+        JSONWriter.writeString(pass.tier, into: &out)
         out.append(UInt8(ascii: "}"))
     }
 

@@ -211,7 +211,8 @@ extension RuleCode {
     }
 
     /// The template of one direction of a Calico policy.
-    init(calico source: [CalicoPolicy.Rule], namespace: String?, interner: inout LabelInterner) {
+    /// - Parameter origins: the index explanations give each rule (a converted policy's source rule); by default its own.
+    init(calico source: [CalicoPolicy.Rule], namespace: String?, origins: [Int]? = nil, interner: inout LabelInterner) {
         let namespaceID = namespace.map { interner.intern($0) }
         for (index, rule) in source.enumerated() {
             // Never decides a TCP/UDP/SCTP connection: Log goes on, ICMP criteria and source ports never hold.
@@ -222,7 +223,7 @@ extension RuleCode {
             let destinationEntity = entity(rule.destination, namespace: namespaceID, &interner)
             rules.append(
                 FlatRule(
-                    policy: 0, index: UInt32(index), action: rule.action, isCalico: true, ports: portSpan,
+                    policy: 0, index: UInt32(origins?[index] ?? index), action: rule.action, isCalico: true, ports: portSpan,
                     notPorts: notPortSpan, peers: .empty, source: sourceEntity, destination: destinationEntity,
                     requiredProtocol: rule.protocol.map(UInt16.init) ?? FlatRule.none,
                     excludedProtocol: rule.notProtocol.map(UInt16.init) ?? FlatRule.none,

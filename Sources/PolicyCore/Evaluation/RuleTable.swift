@@ -5,14 +5,26 @@ final class RuleTable: Sendable {
     /// Applicable policies, in evaluation order: explanations and the `policies` list of answers.
     let policies: [CompiledPolicy]
     let code: RuleCode
+    /// The applicable tiers in order, each with its run of `code.rules` (policies are sorted by tier
+    /// first, so a tier's rules are contiguous; a tier whose policies have no rules has an empty run
+    /// and still applies).
+    let tiers: [TierRun]
+    let isEgress: Bool
     /// True when a rule names a port: its answer then depends on the destination's named ports.
     let usesNamedPorts: Bool
 
-    static let empty = RuleTable(policies: [], code: RuleCode())
+    struct TierRun: Sendable {
+        let tier: CompiledTier
+        let rules: Range<Int>
+    }
 
-    private init(policies: [CompiledPolicy], code: RuleCode) {
+    static let empty = RuleTable(policies: [], code: RuleCode(), tiers: [], egress: false)
+
+    private init(policies: [CompiledPolicy], code: RuleCode, tiers: [TierRun], egress: Bool) {
         self.policies = policies
         self.code = code
+        self.tiers = tiers
+        isEgress = egress
         usesNamedPorts = code.ports.contains { $0.kind == .named }
     }
 
@@ -20,10 +32,17 @@ final class RuleTable: Sendable {
     static func make(_ policies: [CompiledPolicy], egress: Bool) -> RuleTable {
         if policies.isEmpty { return empty }
         var code = RuleCode()
+        var tiers: [TierRun] = []
+        var runStart = 0
         for (position, policy) in policies.enumerated() {
+            if position > 0, policies[position - 1].tier.name != policy.tier.name {
+                tiers.append(TierRun(tier: policies[position - 1].tier, rules: runStart..<code.rules.count))
+                runStart = code.rules.count
+            }
             code.append(egress ? policy.egressCode : policy.ingressCode, policy: UInt32(position))
         }
-        return RuleTable(policies: policies, code: code)
+        tiers.append(TierRun(tier: policies[policies.count - 1].tier, rules: runStart..<code.rules.count))
+        return RuleTable(policies: policies, code: code, tiers: tiers, egress: egress)
     }
 
     /// Shares tables among pods with the same applicable list while compiling.
