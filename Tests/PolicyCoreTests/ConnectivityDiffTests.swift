@@ -65,7 +65,7 @@ import Testing
 
     @Test(arguments: Array(1...20) as [UInt64])
     func theDiffIsConnectivityAfterMinusBefore(seed: UInt64) throws {
-        var cluster = RandomCluster(seed: seed + 700, pods: 12, policies: 12)
+        var cluster = RandomCluster(seed: seed + 700, pods: 12, policies: 12, tiered: seed % 2 == 1)
         var snapshot = cluster.snapshot
         var set = CompiledPolicySet(snapshot)
         var index = ConnectivityIndex(set)
@@ -151,7 +151,7 @@ import Testing
     /// The cells a diff computes for some columns and rows are the whole matrix's cells there.
     @Test(arguments: Array(1...16) as [UInt64])
     func someRowsAndColumnsOfTheMatrixAreTheWholeMatrixThere(seed: UInt64) throws {
-        var cluster = RandomCluster(seed: seed + 900, pods: 16, policies: 14)
+        var cluster = RandomCluster(seed: seed + 900, pods: 16, policies: 14, tiered: seed % 2 == 1)
         let set = CompiledPolicySet(cluster.snapshot)
         let version = ConnectivityVersion(set: set, index: ConnectivityIndex(set))
         let port = cluster.chance(3) ? cluster.pick(RandomCluster.probePorts) : nil

@@ -11,7 +11,34 @@ typealias SeededRandom = SplitMix64
     static func randomChange(_ random: inout SeededRandom, step: Int) throws -> CompiledPolicySet.Change {
         func pick<T>(_ values: [T]) -> T { values[Int.random(in: 0..<values.count, using: &random)] }
         let namespace = pick(["a", "b"])
-        switch Int.random(in: 0..<10, using: &random) {
+        switch Int.random(in: 0..<14, using: &random) {
+        case 10, 11:
+            // Admin policies: a Deny, a Pass, and one that reads the Nodes.
+            let name = "cnp\(Int.random(in: 0..<2, using: &random))"
+            let web = LabelSelector(matchLabels: ["app": "web"])
+            let team = LabelSelector(matchLabels: ["team": pick(["x", "y"])])
+            let rule = pick([
+                ClusterNetworkPolicy.Rule(action: .deny, peers: [.namespaces(team)], ports: [.range(.tcp, 80, 80)]),
+                ClusterNetworkPolicy.Rule(action: .pass, peers: [.pods(.init(podSelector: web))]),
+                ClusterNetworkPolicy.Rule(action: .accept, peers: [.nodes(.everything)]),
+            ])
+            let egress = Bool.random(using: &random) || rule.peers.contains(.nodes(.everything))
+            return .upsert(
+                .clusterPolicy(
+                    ClusterNetworkPolicy(
+                        name: name, level: pick([.admin, .baseline]), priority: pick([1, 5]),
+                        subject: pick([.namespaces(team), .pods(.init(podSelector: web))]), ingress: egress ? [] : [rule],
+                        egress: egress ? [rule] : [])))
+        case 12:
+            if Bool.random(using: &random) { return .remove(ObjectKey(kind: .node, namespace: "", name: "n0")) }
+            return .upsert(
+                .node(ClusterNode(name: "n0", addresses: [IPAddress(pick(["10.0.0.3", "8.8.8.8", "10.0.0.7"]))!])))
+        case 13:
+            if Bool.random(using: &random) {
+                return .remove(ObjectKey(kind: .clusterNetworkPolicy, namespace: "", name: "cnp0"))
+            }
+            // A Calico policy in a tier of its own, whose settings change.
+            return .upsert(.tier(PolicyTier(name: "t1", order: pick([1, 5_000_000]), defaultAction: pick([.deny, .pass]))))
         case 0...3:
             let name = "p\(Int.random(in: 0..<6, using: &random))"
             let ip = IPAddress(ipv4: 0x0A00_0000 | UInt32(Int.random(in: 1...12, using: &random)))
@@ -43,7 +70,9 @@ typealias SeededRandom = SplitMix64
             let document = try JSONParser.parse(
                 #"{"apiVersion":"projectcalico.org/v3","kind":"GlobalNetworkPolicy","metadata":{"name":"g\#(Int.random(in: 0..<3, using: &random))"},"spec":\#(spec)}"#
             )
-            return .upsert(try ObjectDecoder.decode(document).model)
+            guard case .calicoPolicy(var policy) = try ObjectDecoder.decode(document).model else { fatalError("a GNP") }
+            if Bool.random(using: &random) { policy.tier = "t1" }
+            return .upsert(.calicoPolicy(policy))
         case 8:
             return .remove(
                 ObjectKey(

@@ -27,7 +27,9 @@ struct RandomCluster {
     var generated = 0
     var accepted = 0
 
-    init(seed: UInt64, pods podCount: Int = 8, policies: Int = 8) {
+    /// - Parameter tiered: also Calico tiers (policies placed in them at random) and admin
+    ///   ClusterNetworkPolicies of both levels, with a Node for their `nodes` peers.
+    init(seed: UInt64, pods podCount: Int = 8, policies: Int = 8, tiered: Bool = false) {
         random = SeededRandom(state: seed)
         snapshot.upsert(.namespace(Namespace(name: "a", labels: ["team": "x"])))
         snapshot.upsert(.namespace(Namespace(name: "b", labels: ["team": "y"])))
@@ -42,13 +44,79 @@ struct RandomCluster {
             pods.append(pod)
             snapshot.upsert(.pod(pod))
         }
+        if tiered {
+            snapshot.upsert(.tier(PolicyTier(name: "t1", order: pick([10, 2000, 5_000_000]), defaultAction: pick([.deny, .pass]))))
+            snapshot.upsert(.tier(PolicyTier(name: "t2", order: pick([10, nil]), defaultAction: pick([.deny, .pass]))))
+            snapshot.upsert(
+                .node(ClusterNode(name: "n1", labels: ["role": "infra"], addresses: [IPAddress("10.0.0.200")!])))
+        }
         for index in 0..<policies {
             generated += 1
-            if let model = policy(index) {
+            if tiered, chance(3) {
                 accepted += 1
+                snapshot.upsert(.clusterPolicy(clusterPolicy(index)))
+            } else if var model = policy(index) {
+                accepted += 1
+                if tiered, case .calicoPolicy(var calico) = model, !chance(3) {
+                    calico.tier = pick(["t1", "t2", "kube-admin", "kube-baseline", "default"])
+                    model = .calicoPolicy(calico)
+                }
                 snapshot.upsert(model)
             }
         }
+    }
+
+    /// A random admin policy of either level, built as the decoder would leave it.
+    mutating func clusterPolicy(_ index: Int) -> ClusterNetworkPolicy {
+        func selector(_ key: String, _ values: [String]) -> LabelSelector {
+            switch Int.random(in: 0..<3, using: &random) {
+            case 0: return .everything
+            case 1: return LabelSelector(matchLabels: [key: pick(values)])
+            default:
+                return LabelSelector(requirements: [.init(key: key, operator: .notIn, values: [pick(values)])])
+            }
+        }
+        func pods() -> ClusterNetworkPolicy.PodsSelection {
+            .init(namespaceSelector: selector("team", ["x", "y"]), podSelector: selector("app", Self.apps))
+        }
+        func rule(egress: Bool) -> ClusterNetworkPolicy.Rule {
+            var peers: [ClusterNetworkPolicy.Peer] = []
+            for _ in 0..<Int.random(in: 1...2, using: &random) {
+                switch Int.random(in: 0..<(egress ? 5 : 2), using: &random) {
+                case 0: peers.append(.namespaces(selector("team", ["x", "y"])))
+                case 1: peers.append(.pods(pods()))
+                case 2: peers.append(.networks([CIDR(pick(["10.0.0.0/29", "0.0.0.0/0", "8.8.8.0/24"]))!]))
+                case 3: peers.append(.nodes(selector("role", ["infra", "edge"])))
+                default: peers.append(.domainNames(["example.com"]))
+                }
+            }
+            let action: ClusterNetworkPolicy.Action = pick([.accept, .deny, .pass])
+            let onlyPods = !peers.contains { if case .pods = $0 { false } else if case .namespaces = $0 { false } else { true } }
+            var ports: [ClusterNetworkPolicy.Port] = []
+            if chance(2) {
+                for _ in 0..<Int.random(in: 1...2, using: &random) {
+                    if onlyPods, chance(3) {
+                        ports.append(.named(pick(["http", "dns", "grpc"])))
+                    } else {
+                        let low = pick([53, 80, 8000])
+                        ports.append(.range(pick([.tcp, .tcp, .udp, .sctp]), low, low + pick([0, 0, 100])))
+                    }
+                }
+            }
+            if peers.contains(where: { if case .domainNames = $0 { true } else { false } }) {
+                return ClusterNetworkPolicy.Rule(name: "r\(index)", action: .accept, peers: peers, ports: ports)
+            }
+            return ClusterNetworkPolicy.Rule(name: chance(2) ? "r\(index)" : nil, action: action, peers: peers, ports: ports)
+        }
+        let level: ClusterNetworkPolicy.Level = pick([.admin, .baseline])
+        let subject: ClusterNetworkPolicy.Subject = chance(2) ? .namespaces(selector("team", ["x", "y"])) : .pods(pods())
+        var ingress: [ClusterNetworkPolicy.Rule] = []
+        var egress: [ClusterNetworkPolicy.Rule] = []
+        for _ in 0..<Int.random(in: 0...3, using: &random) { ingress.append(rule(egress: false)) }
+        for _ in 0..<Int.random(in: 0...3, using: &random) { egress.append(rule(egress: true)) }
+        return ClusterNetworkPolicy(
+            name: "c\(index)", level: level, priority: pick([1, 10, 10, 500]), subject: subject, ingress: ingress,
+            egress: egress)
     }
 
     /// A random policy of either family, named for `index` (nil when the decoder refuses it).
@@ -208,7 +276,7 @@ struct RandomCluster {
         var deniedPorts = 0
         var partial = 0
         for seed in 1...16 as ClosedRange<UInt64> {
-            var cluster = RandomCluster(seed: seed)
+            var cluster = RandomCluster(seed: seed, tiered: seed % 2 == 0)
             #expect(cluster.accepted * 10 >= cluster.generated * 9, "seed \(seed): the decoder refused generated policies")
             let compiled = CompiledPolicySet(cluster.snapshot)
             for _ in 0..<40 {

@@ -20,7 +20,7 @@ import Testing
         var compared = 0
         var allowed = 0
         for seed in 1...24 as ClosedRange<UInt64> {
-            var cluster = RandomCluster(seed: seed + 100, pods: 12, policies: 16)
+            var cluster = RandomCluster(seed: seed + 100, pods: 12, policies: 16, tiered: seed % 2 == 0)
             let compiled = CompiledPolicySet(cluster.snapshot)
             for _ in 0..<200 {
                 let question = Self.request(&cluster)
