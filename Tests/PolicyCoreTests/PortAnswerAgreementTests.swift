@@ -45,7 +45,8 @@ struct RandomCluster {
             snapshot.upsert(.pod(pod))
         }
         if tiered {
-            snapshot.upsert(.tier(PolicyTier(name: "t1", order: pick([10, 2000, 5_000_000]), defaultAction: pick([.deny, .pass]))))
+            let order = pick([10, 2000, 5_000_000] as [Double])
+            snapshot.upsert(.tier(PolicyTier(name: "t1", order: order, defaultAction: pick([.deny, .pass]))))
             snapshot.upsert(.tier(PolicyTier(name: "t2", order: pick([10, nil]), defaultAction: pick([.deny, .pass]))))
             snapshot.upsert(
                 .node(ClusterNode(name: "n1", labels: ["role": "infra"], addresses: [IPAddress("10.0.0.200")!])))
