@@ -15,6 +15,9 @@ struct SyntheticCluster {
     var policies: Int
     /// Percent of the policies that are Calico policies, spread evenly (at 20, every fifth).
     var calicoPercent = 20
+    /// ClusterNetworkPolicies added (Admin and Baseline), and Calico Tiers the Calico policies spread over.
+    var adminPolicies = 0
+    var calicoTiers = 0
     var seed: UInt64 = 42
 
     static func podAddress(_ index: Int) -> String {
@@ -61,15 +64,70 @@ struct SyntheticCluster {
                     ]))
             }
         }
+        for tier in 0..<calicoTiers {
+            // The first tier drops what it does not decide, as a security tier would; the others pass it on.
+            documents.append(
+                .object([
+                    "apiVersion": "projectcalico.org/v3", "kind": "Tier", "metadata": .object(["name": .string("tier-\(tier)")]),
+                    "spec": .object([
+                        "order": .double(Double(100 * (tier + 1))), "defaultAction": .string(tier == 0 ? "Deny" : "Pass"),
+                    ]),
+                ]))
+        }
         for index in 0..<policies {
             let namespace = "ns-\(index % max(1, namespaces))"
             if isCalico(index) {
-                documents.append(calicoPolicy(index: index, namespace: index % 50 == 4 ? nil : namespace, random: &random))
+                var policy = calicoPolicy(index: index, namespace: index % 50 == 4 ? nil : namespace, random: &random)
+                if calicoTiers > 0, index % (calicoTiers + 1) != 0 {
+                    policy["spec"]?["tier"] = .string("tier-\(index % (calicoTiers + 1) - 1)")
+                }
+                documents.append(policy)
             } else {
                 documents.append(kubernetesPolicy(index: index, namespace: namespace, random: &random))
             }
         }
+        for index in 0..<adminPolicies { documents.append(adminPolicy(index: index, random: &random)) }
         return documents
+    }
+
+    /// A ClusterNetworkPolicy as platform teams write them: a team's namespaces or an app's pods,
+    /// denying or passing traffic from other teams, accepting a monitoring port, denying an address block.
+    private func adminPolicy(index: Int, random: inout SplitMix64) -> JSONValue {
+        func pick<T>(_ values: [T]) -> T { values[Int.random(in: 0..<values.count, using: &random)] }
+        func labels(_ key: String, _ value: String) -> JSONValue { .object(["matchLabels": .stringMap([key: value])]) }
+        let subject: JSONValue =
+            index % 2 == 0
+            ? .object(["namespaces": labels("team", pick(Self.teams))])
+            : .object(["pods": .object(["namespaceSelector": .object([:]), "podSelector": labels("app", pick(Self.apps))])])
+        let ingress: [JSONValue] = [
+            .object([
+                "name": "monitoring", "action": "Accept",
+                "from": .array([.object(["namespaces": labels("team", "platform")])]),
+                "protocols": .array([.object(["tcp": .object(["destinationPort": .object(["number": .integer(9090)])])])]),
+            ]),
+            .object([
+                "name": "other-teams", "action": .string(pick(["Deny", "Pass"])),
+                "from": .array([.object(["namespaces": labels("team", pick(Self.teams))])]),
+            ]),
+        ]
+        let egress: [JSONValue] = [
+            .object([
+                "name": "no-metadata", "action": "Deny",
+                "to": .array([.object(["networks": .array(["169.254.169.254/32"])])]),
+            ]),
+            .object([
+                "name": "tier-pass", "action": "Pass",
+                "to": .array([.object(["pods": .object(["namespaceSelector": .object([:]), "podSelector": labels("tier", pick(Self.tiers))])])]),
+            ]),
+        ]
+        return .object([
+            "apiVersion": "policy.networking.k8s.io/v1alpha2", "kind": "ClusterNetworkPolicy",
+            "metadata": .object(["name": .string("admin-\(index)")]),
+            "spec": .object([
+                "tier": .string(index % 3 == 2 ? "Baseline" : "Admin"), "priority": .integer(Int64(index % 1000)),
+                "subject": subject, "ingress": .array(ingress), "egress": .array(egress),
+            ]),
+        ])
     }
 
     /// Whether policy `index` is a Calico one: when `index + 1` policies hold one more Calico share
