@@ -117,7 +117,11 @@ struct SyntheticCluster {
             ]),
             .object([
                 "name": "tier-pass", "action": "Pass",
-                "to": .array([.object(["pods": .object(["namespaceSelector": .object([:]), "podSelector": labels("tier", pick(Self.tiers))])])]),
+                "to": .array([
+                    .object([
+                        "pods": .object(["namespaceSelector": .object([:]), "podSelector": labels("tier", pick(Self.tiers))])
+                    ])
+                ]),
             ]),
         ]
         return .object([

@@ -298,7 +298,7 @@ struct LintCluster {
         #expect(findings.map(\.code) == [.shadowedRule, .orderTie])
         let tie = findings[1]
         #expect(tie.object?.name == "b-web" && tie.related?.name == "a-web" && tie.field == "spec.order")
-        #expect(tie.message.contains("both have order 100 and both apply to the ingress of 1 pod (shop/web)"))
+        #expect(tie.message.contains("both in tier default with order 100 and both apply to the ingress of 1 pod (shop/web)"))
     }
 
     @Test func allowRulesThatCanNeverMatchAreADenyAll() throws {

@@ -79,7 +79,7 @@ extension PolicyLinter {
             for (position, first) in policies.enumerated() {
                 guard let order = Self.explicitOrder(first) else { continue }
                 for second in policies[(position + 1)...] {
-                    guard second.order == order else { break }
+                    guard second.order == order, second.tier.name == first.tier.name else { break }
                     guard Self.explicitOrder(second) != nil else { continue }
                     if keys != nil, !targetIDs.contains(ObjectIdentifier(first)), !targetIDs.contains(ObjectIdentifier(second)) {
                         continue
@@ -100,11 +100,14 @@ extension PolicyLinter {
                 return
                     "the \(Self.direction(egress)) of \(pods) pod\(pods == 1 ? "" : "s") (\(example)\(pods > 1 ? ", ..." : ""))"
             }
+            // Admin policies call their order `priority`; upstream leaves ties to the implementation.
+            let field = shared.second.key.kind.isClusterPolicy ? "priority" : "order"
             return LintFinding(
-                code: .orderTie, object: Self.object(shared.second), field: "spec.order",
-                message: "this policy and \(Self.name(shared.first)) both have order \(orderText) and both apply to "
-                    + sides.joined(separator: " and ") + ", so only their names decide which is evaluated first; "
-                    + "give them different orders",
+                code: .orderTie, object: Self.object(shared.second), field: "spec.\(field)",
+                message: "this policy and \(Self.name(shared.first)) are both in tier \(shared.first.tier.name) with \(field) "
+                    + "\(orderText) and both apply to " + sides.joined(separator: " and ")
+                    + ", so only their names decide which is evaluated first (as Calico does; other implementations may differ); "
+                    + "give them different \(field == "order" ? "orders" : "priorities")",
                 related: Self.object(shared.first))
         }
     }

@@ -5,8 +5,8 @@
 /// each peer that table can tell apart (the blocks ``BlockSplitter`` splits the classes into, every
 /// address piece, every template), the table's rules are walked in evaluation order for TCP, UDP
 /// and SCTP with ``RuleTable/ports(_:_:)``: the ports each rule matches for that flow. A rule is
-/// shadowed there when the rules before it (all terminal: Log rules are not in tables) already
-/// matched every one of its ports. It is reported only if that holds for every subject, peer and
+/// shadowed there when the rules before it in its tier (Log rules are not in tables), and the
+/// tiers before it (which pass on only some ports), already took every one of its ports. It is reported only if that holds for every subject, peer and
 /// protocol where it matches anything, and there is at least one.
 extension PolicyLinter {
     /// One rule of one policy in one direction (its index among the policy's rules).
@@ -242,29 +242,37 @@ extension PolicyLinter {
         var portsOf = [PortSet](repeating: .empty, count: last + 1)
         for proto in TransportProtocol.allCases {
             flow.protocol = proto
-            var taken = PortSet.empty
-            for position in 0...last {
-                let ports = table.ports(position, flow)
-                portsOf[position] = ports
-                if ports.isEmpty { continue }
-                if let id = wanted[position] {
-                    var outcome = outcomes[id] ?? RuleOutcome()
-                    outcome.matched = true
-                    if !ports.subtracting(taken).isEmpty {
-                        outcome.decides = true
-                    } else if !outcome.decides && outcome.shadowers.count < 3 {
-                        for earlier in 0..<position where !portsOf[earlier].intersection(ports).isEmpty {
-                            let rule = table.code.rules[earlier]
-                            let policy = table.policies[Int(rule.policy)]
-                            if !outcome.shadowers.contains(where: { $0.policy === policy && $0.index == rule.index }) {
-                                outcome.shadowers.append((policy, rule.index))
-                                if outcome.shadowers.count == 3 { break }
+            // Tier by tier: a tier is reached only by the ports the tiers before it passed on.
+            var closed = PortSet.empty
+            for run in table.tiers where run.rules.lowerBound <= last {
+                var taken = closed
+                var passed = PortSet.empty
+                for position in run.rules where position <= last {
+                    let ports = table.ports(position, flow)
+                    portsOf[position] = ports
+                    if ports.isEmpty { continue }
+                    if let id = wanted[position] {
+                        var outcome = outcomes[id] ?? RuleOutcome()
+                        outcome.matched = true
+                        if !ports.subtracting(taken).isEmpty {
+                            outcome.decides = true
+                        } else if !outcome.decides && outcome.shadowers.count < 3 {
+                            for earlier in 0..<position where !portsOf[earlier].intersection(ports).isEmpty {
+                                let rule = table.code.rules[earlier]
+                                let policy = table.policies[Int(rule.policy)]
+                                if !outcome.shadowers.contains(where: { $0.policy === policy && $0.index == rule.index }) {
+                                    outcome.shadowers.append((policy, rule.index))
+                                    if outcome.shadowers.count == 3 { break }
+                                }
                             }
                         }
+                        outcomes[id] = outcome
                     }
-                    outcomes[id] = outcome
+                    if table.code.rules[position].action == .pass { passed = passed.union(ports.subtracting(taken)) }
+                    taken = taken.union(ports)
                 }
-                taken = taken.union(ports)
+                if run.tier.defaultAction == .pass { passed = passed.union(PortSet.all.subtracting(taken)) }
+                closed = PortSet.all.subtracting(passed)
             }
         }
     }

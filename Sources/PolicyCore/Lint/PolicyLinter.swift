@@ -40,8 +40,11 @@ public struct PolicyLinter: Sendable {
         return run.findings(targets.sorted { $0.key < $1.key }, keys: keys)
     }
 
-    private func findings(_ ordered: [CompiledPolicy], keys: Set<ObjectKey>?) -> [LintFinding] {
+    private func findings(_ all: [CompiledPolicy], keys: Set<ObjectKey>?) -> [LintFinding] {
         var findings: [LintFinding] = []
+        // Admin policies are linted for order ties only: the other checks name fields of the
+        // Calico rules they convert to, which their authors never wrote.
+        let ordered = all.filter { $0.clusterSource == nil }
         let duplicates = duplicateFindings(ordered, keys: keys)
         findings += duplicates.findings
         let addresses = ordered.contains(where: Self.hasAddressBlocks) ? PodAddresses(universe.set) : nil
@@ -50,7 +53,7 @@ public struct PolicyLinter: Sendable {
             if let addresses { findings += addressFindings(policy, addresses) }
         }
         findings += ruleFindings(ordered, skippingShadowsOf: duplicates.later)
-        findings += orderTieFindings(ordered, keys: keys)
+        findings += orderTieFindings(all, keys: keys)
         return findings.sorted(by: LintFinding.ordered)
     }
 }
@@ -72,6 +75,7 @@ extension PolicyLinter {
         switch policy.key.kind {
         case .networkPolicy: "NetworkPolicy \(policy.key.namespace)/\(policy.key.name)"
         case .calicoNetworkPolicy: "Calico NetworkPolicy \(policy.key.namespace)/\(policy.key.name)"
+        case .clusterNetworkPolicy, .adminNetworkPolicy, .baselineAdminNetworkPolicy: "\(policy.key.kind.kind) \(policy.key.name)"
         default: "GlobalNetworkPolicy \(policy.key.name)"
         }
     }
