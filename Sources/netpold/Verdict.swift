@@ -86,12 +86,24 @@ struct Verdict {
             let namespace = policy["namespace"]?.stringValue.map { "\($0)/" } ?? ""
             text += " by \(policy["kind"]?.stringValue ?? "") \(namespace)\(policy["name"]?.stringValue ?? "")"
             if let rule = value["rule"]?.integerValue { text += " rule \(rule)" }
+            if let name = value["ruleName"]?.stringValue { text += " \"\(name)\"" }
             if let action = value["action"]?.stringValue { text += " (\(action))" }
+            if let tier = value["tier"]?.stringValue, tier != "default" { text += " in tier \(tier)" }
         } else if let policies = value["policies"]?.arrayValue, !policies.isEmpty {
             let names = policies.map { policy in
                 (policy["namespace"]?.stringValue.map { "\($0)/" } ?? "") + (policy["name"]?.stringValue ?? "")
             }
+            // Only the default tier is everywhere; any other is worth naming.
+            if let tier = value["tier"]?.stringValue, tier != "default" { text += " at the end of tier \(tier)" }
             text += " (applied: \(names.joined(separator: ", ")))"
+        }
+        if let passed = value["passed"]?.arrayValue, !passed.isEmpty {
+            let tiers = passed.map { pass in
+                let tier = pass["tier"]?.stringValue ?? ""
+                guard let policy = pass["policy"] else { return tier + " (its default action)" }
+                return "\(tier) (\(policy["kind"]?.stringValue ?? "") \(policy["name"]?.stringValue ?? ""))"
+            }
+            text += "; passed by \(tiers.joined(separator: ", "))"
         }
         return text
     }

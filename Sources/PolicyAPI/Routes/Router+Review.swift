@@ -7,7 +7,7 @@ extension Router {
     func connectivityDiff(_ request: HTTPRequest) throws -> HTTPResponse {
         let query = request.query
         try rejectUnknownParameters(
-            query, allowed: ["mode", "namespace", "groupBy", "port", "protocol", "createNamespaces"])
+            query, allowed: ["mode", "namespace", "groupBy", "port", "protocol", "createNamespaces", "staged"])
         let modeText = query["mode"] ?? "apply"
         guard let mode = ImportMode(rawValue: modeText), mode != .create else {
             throw APIError.invalidField(
@@ -15,13 +15,15 @@ extension Router {
         }
         let question = try connectivityQuery(query)
         let createNamespaces = try flag(request, "createNamespaces", default: true)
-        let documents = try BundleReader.documents(from: request)
+        let staged = try stagedParameter(query)
+        // With staged=true the bundle may be empty: the question is then what promoting the staged policies would do.
+        let documents = staged && request.body.isEmpty ? [] : try BundleReader.documents(from: request)
         // One namespace in scope is also where objects that name none go, as `kubectl -n` does.
         let defaultNamespace = question.namespaces.flatMap { $0.count == 1 ? $0[0] : nil }
         let bundle = try BundleReader.decode(documents, defaultNamespace: defaultNamespace)
         let (before, after, outcomes) = try service.preview(
             bundle.objects, mode: mode,
-            options: ImportOptions(createImpliedNamespaces: createNamespaces, locations: bundle.locations))
+            options: ImportOptions(createImpliedNamespaces: createNamespaces, locations: bundle.locations), staged: staged)
         let cells = question.groupBy == .namespace ? service.namespaceCells(before, question) : nil
         let diff = try ConnectivityDiff(
             before: before, after: after, query: question, limit: options.maxConnections, jobs: .cores, cells: cells)

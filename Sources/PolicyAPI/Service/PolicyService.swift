@@ -287,7 +287,11 @@ public final class PolicyService: Sendable {
     /// The store now and as a bundle would leave it, both compiled with their connectivity
     /// indexes, without storing anything: what a review of the bundle compares.
     /// - Throws: as ``importBundle(_:mode:dryRun:options:)`` does for the same bundle.
-    public func preview(_ objects: [DecodedObject], mode: ImportMode, options: ImportOptions = ImportOptions()) throws -> (
+    /// - Parameter staged: compare with the store as the bundle would leave it and with every staged
+    ///   policy enforced (with an empty bundle: what promoting the staged policies would change).
+    public func preview(
+        _ objects: [DecodedObject], mode: ImportMode, options: ImportOptions = ImportOptions(), staged: Bool = false
+    ) throws -> (
         before: ConnectivityVersion, after: ConnectivityVersion, outcomes: [ImportOutcome]
     ) {
         nonisolated(unsafe) var seen: (PolicySnapshot, CompiledPolicySet, [SnapshotChange], Int64)?
@@ -306,9 +310,14 @@ public final class PolicyService: Sendable {
         }
         // Numbered as the next revision would be, so the two sets are never taken for one.
         next.revision = revision + (changes.isEmpty ? 0 : 1)
-        let after = before.applying(changes, revision: next.revision, snapshot: next, jobs: .cores)
+        var after = before.applying(changes, revision: next.revision, snapshot: next, jobs: .cores)
+        var applied = changes
+        if staged {
+            after = after.applyingStagedPolicies(of: next, jobs: .cores)
+            applied += next.stagedChanges
+        }
         let beforeIndex = index(of: before)
-        let afterIndex = beforeIndex.applying(changes, to: after) ?? ConnectivityIndex(after)
+        let afterIndex = beforeIndex.applying(applied, to: after) ?? ConnectivityIndex(after)
         return (
             ConnectivityVersion(set: before, index: beforeIndex), ConnectivityVersion(set: after, index: afterIndex), outcomes
         )
