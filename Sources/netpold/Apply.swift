@@ -112,8 +112,7 @@ extension Netpold {
             }
             let skipped = document["skipped"]?.arrayValue ?? []
             let reasons: [(reason: String, plural: String, singular: String)] = [
-                ("NoEffectOnDecisions", "that do not affect network policy", "that does not affect network policy"),
-                ("StoredInLaterVersion", "that netpold stores in a later version", "that netpold stores in a later version"),
+                ("NoEffectOnDecisions", "that do not affect network policy", "that does not affect network policy")
             ]
             for (reason, plural, singular) in reasons {
                 var counts: [String: Int] = [:]

@@ -171,13 +171,11 @@ func namespacedPod(_ name: String, _ namespace: String) -> String {
         for _ in 0..<3 { skipped.append(("Secret", "v1", "NoEffectOnDecisions")) }
         for _ in 0..<3 { skipped.append(("Certificate", "cert-manager.io/v1", "NoEffectOnDecisions")) }
         skipped.append(("ClusterRole", "rbac.authorization.k8s.io/v1", "NoEffectOnDecisions"))
-        skipped.append(("Node", "v1", "StoredInLaterVersion"))
         let lines = Netpold.Apply.summary(document(skipped, warnings: ["careful"]), dryRun: false)
         #expect(
             lines == [
                 "skipped 87 objects of 4 kinds that do not affect network policy: ConfigMap (80), Certificate.cert-manager.io (3), "
                     + "Secret (3), ClusterRole (1)",
-                "skipped 1 object of 1 kind that netpold stores in a later version: Node (1)",
                 "Warning: careful",
             ])
         #expect(

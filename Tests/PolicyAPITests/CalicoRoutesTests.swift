@@ -38,12 +38,12 @@ import Testing
         #expect(response.json["message"]?.stringValue?.contains("position 7") == true)
     }
 
-    @Test func tiersOtherThanDefaultAreRefusedWithAReason() throws {
+    @Test func aTierThatCannotBeATierNameIsRefusedNamingSpecTier() throws {
         let api = try APIHarness()
         let response = api.send(
-            "POST", "/apis/projectcalico.org/v3/globalnetworkpolicies", #"{"metadata":{"name":"g"},"spec":{"tier":"security"}}"#)
+            "POST", "/apis/projectcalico.org/v3/globalnetworkpolicies", #"{"metadata":{"name":"g"},"spec":{"tier":"Security"}}"#)
         #expect(response.status == 422)
-        #expect(response.json["message"]?.stringValue?.contains("tiers are not supported yet") == true)
+        #expect(response.json["details"]?["causes"]?.arrayValue?.first?["field"] == .string("spec.tier"))
     }
 
     @Test func theGuidesCalicoPoliciesImportAndNameWhatTheyBecame() throws {

@@ -62,7 +62,7 @@ func decodeCalico(_ spec: String, namespace: String? = nil) throws -> CalicoPoli
         (#"{"ingress":[{"action":"Allow","source":{"nets":["10.0.0.0/8","fd00::/8"]}}]}"#, "spec.ingress[0]"),
         (#"{"ingress":[{"action":"Allow","source":{"selector":"app = 'x'"}}]}"#, "spec.ingress[0].source.selector"),
         (#"{"selector":"has(","ingress":[]}"#, "spec.selector"),
-        (#"{"tier":"security"}"#, "spec.tier"),
+        (#"{"tier":"net.security"}"#, "spec.tier"),
         (#"{"order":"first"}"#, "spec.order"),
         (#"{"types":["ingress"]}"#, "spec.types[0]"),
         (#"{"ingress":[{"action":"Allow","source":{"selectr":"a == 'b'"}}]}"#, "spec.ingress[0].source.selectr"),

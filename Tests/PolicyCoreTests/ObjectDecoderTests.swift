@@ -140,7 +140,7 @@ func causes(_ spec: String) throws -> [FieldError] {
         (#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a","labelz":{}}}"#, "metadata.labelz"),
         (#"{"apiVersion":"v2","kind":"Pod","metadata":{"name":"a"}}"#, "apiVersion"),
         (#"{"apiVersion":"v1","kind":"Gadget","metadata":{"name":"a"}}"#, "kind"),
-        (#"{"apiVersion":"projectcalico.org/v3","kind":"Tier","metadata":{"name":"a"}}"#, "kind"),
+        (#"{"apiVersion":"projectcalico.org/v3","kind":"NetworkSet","metadata":{"name":"a"}}"#, "kind"),
         (#"{"kind":"Pod","metadata":{"name":"a"}}"#, "apiVersion"),
     ])
     func badObjectsNameTheField(document: String, field: String) throws {

@@ -1,22 +1,35 @@
 /// Reads Calico v3 policies strictly, with calicoctl's validation rules and `types` defaulting.
 enum CalicoPolicyDecoder {
+    /// The members of a namespaced NetworkPolicy spec.
+    static let specFields = [
+        "order", "selector", "types", "ingress", "egress", "tier", "serviceAccountSelector", "performanceHints",
+    ]
+    /// The members only a GlobalNetworkPolicy spec has.
+    static let globalSpecFields = ["namespaceSelector", "doNotTrack", "preDNAT", "applyOnForward"]
+
     static func read(_ root: FieldReader, key: ObjectKey, errors: FieldErrors, body: inout JSONValue) -> CalicoPolicy {
         root.rejectUnknown(["apiVersion", "kind", "metadata", "spec"])
-        let isGlobal = key.kind == .globalNetworkPolicy
-        var policy = CalicoPolicy(namespace: isGlobal ? nil : key.namespace, name: key.name)
-        guard var specJSON = body["spec"], let spec = FieldReader(specJSON, at: "spec", errors: errors) else {
-            body["spec"] = .object(["types": .array([.string("Ingress")])])
+        var spec = body["spec"]
+        let policy = readSpec(
+            &spec, global: key.kind == .globalNetworkPolicy, namespace: key.namespace, name: key.name, errors: errors)
+        body["spec"] = spec
+        return policy
+    }
+
+    /// Reads and defaults the spec at `spec` (nil when the document has none) of a GlobalNetworkPolicy
+    /// (`global`) or a namespaced NetworkPolicy.
+    /// - Parameter extraFields: members the caller reads itself (a staged policy's `stagedAction`).
+    static func readSpec(
+        _ specValue: inout JSONValue?, global: Bool, namespace: String, name: String, extraFields: [String] = [],
+        errors: FieldErrors
+    ) -> CalicoPolicy {
+        var policy = CalicoPolicy(namespace: global ? nil : namespace, name: name)
+        guard var specJSON = specValue, let spec = FieldReader(specJSON, at: "spec", errors: errors) else {
+            specValue = .object(["types": .array([.string("Ingress")])])
             return policy
         }
-        var known = ["order", "selector", "types", "ingress", "egress", "tier", "serviceAccountSelector", "performanceHints"]
-        if isGlobal { known += ["namespaceSelector", "doNotTrack", "preDNAT", "applyOnForward"] }
-        spec.rejectUnknown(known)
-        if let tier = spec.string("tier"), tier != "default" {
-            errors.add(
-                FieldError(
-                    field: "spec.tier", reason: "FieldValueNotSupported",
-                    message: "tier \"\(tier)\": tiers are not supported yet; use the default tier (omit spec.tier)"))
-        }
+        spec.rejectUnknown(specFields + (global ? globalSpecFields : []) + extraFields)
+        policy.tier = tier(spec, errors: errors)
         if spec.has("serviceAccountSelector") {
             errors.add(
                 FieldError(
@@ -29,15 +42,9 @@ enum CalicoPolicyDecoder {
                     field: "spec.\(flag)", reason: "FieldValueNotSupported",
                     message: "\(flag) applies to host endpoints, which netpold does not model"))
         }
-        if let value = spec.members["order"], !value.isNull {
-            switch value {
-            case .integer(let number): policy.order = Double(number)
-            case .double(let number) where number.isFinite: policy.order = number
-            default: errors.add(.typeInvalid("spec.order", expected: "number", got: value))
-            }
-        }
+        policy.order = spec.number("order")
         policy.selector = selector(spec, "selector", errors: errors) ?? .all
-        if isGlobal { policy.namespaceSelector = selector(spec, "namespaceSelector", errors: errors) }
+        if global { policy.namespaceSelector = selector(spec, "namespaceSelector", errors: errors) }
 
         policy.ingress = rules(spec, "ingress", errors: errors)
         policy.egress = rules(spec, "egress", errors: errors)
@@ -57,8 +64,20 @@ enum CalicoPolicyDecoder {
             if policy.appliesToEgress { types.append(.string("Egress")) }
             specJSON["types"] = .array(types)
         }
-        body["spec"] = specJSON
+        specValue = specJSON
         return policy
+    }
+
+    /// The tier `spec.tier` names: ``PolicyTier/defaultName`` when absent or empty (as Calico reads
+    /// it), otherwise a tier name. Whether the tier exists is for the store to check. The policy's
+    /// name is not checked against it: Calico 3.31 and earlier required `<tier>.<name>` names in
+    /// other tiers, 3.32 does not, and both are accepted.
+    static func tier(_ spec: FieldReader, errors: FieldErrors) -> String {
+        guard let name = spec.string("tier"), !name.isEmpty else { return PolicyTier.defaultName }
+        if let problem = NameRules.tierNameProblem(name) {
+            errors.add(.invalid(spec.path("tier"), "\"\(name)\": not a tier name: \(problem)"))
+        }
+        return name
     }
 
     static func selector(_ reader: FieldReader, _ key: String, errors: FieldErrors) -> CalicoSelector? {

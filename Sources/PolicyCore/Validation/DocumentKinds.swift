@@ -5,16 +5,13 @@
 /// A kind that could change one is never skipped: in the groups netpold checks (the core group,
 /// `apps`, `batch`, `extensions`, and the network-policy groups of Kubernetes and Calico) a kind
 /// that is neither stored nor listed here goes to ``ObjectDecoder``, which refuses it, so a typo
-/// (`Namepsace`) or a policy kind netpold does not read yet (a Calico `Tier`) fails the bundle
+/// (`Namepsace`) or a kind netpold does not read yet (a Calico `NetworkSet`) fails the bundle
 /// rather than silently changing the answers.
 public enum DocumentKinds {
     /// Why a document was skipped.
     public enum SkipReason: String, Sendable, Hashable, CaseIterable {
         /// The kind cannot change a decision (configuration, credentials, RBAC, storage, custom resources).
         case noEffectOnDecisions = "NoEffectOnDecisions"
-        /// A kind a later version stores (Nodes); no kind netpold reads today
-        /// refers to it, so it cannot change a decision yet either.
-        case storedInLaterVersion = "StoredInLaterVersion"
     }
 
     /// A skipped document's reason, and the reason in words.
@@ -33,13 +30,6 @@ public enum DocumentKinds {
     static let checkedGroups: Set<String> = [
         "", "apps", "batch", "extensions", "networking.k8s.io", "policy.networking.k8s.io", "projectcalico.org",
         "crd.projectcalico.org",
-    ]
-
-    /// Kinds that a later version stores. When a kind becomes a ``ResourceKind``, its entry goes.
-    static let storedLater: [String: [String: String]] = [
-        "": [
-            "Node": "netpold stores Nodes in a later version, for policies that select nodes; no kind it reads now does"
-        ]
     ]
 
     /// Kinds of the checked groups that cannot change a decision.
@@ -63,21 +53,17 @@ public enum DocumentKinds {
     /// Kinds of the checked groups that change decisions and that netpold does not read yet: refused
     /// with a message that says so.
     static let notReadYet: [String: Set<String>] = [
-        "policy.networking.k8s.io": ["AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "ClusterNetworkPolicy"],
         "projectcalico.org": calicoPolicyKinds,
         "crd.projectcalico.org": calicoPolicyKinds,
     ]
 
-    static let calicoPolicyKinds: Set<String> = [
-        "Tier", "StagedNetworkPolicy", "StagedGlobalNetworkPolicy", "StagedKubernetesNetworkPolicy", "NetworkSet",
-        "GlobalNetworkSet", "HostEndpoint", "Profile",
-    ]
+    /// Calico's address sets, host endpoints and profiles, which policies select and match.
+    static let calicoPolicyKinds: Set<String> = ["NetworkSet", "GlobalNetworkSet", "HostEndpoint", "Profile"]
 
     /// Why a document of this kind is skipped, or nil when it is read (stored, converted or refused).
     public static func skip(apiVersion: String, kind: String) -> Skip? {
         if ResourceKind(apiVersion: apiVersion, kind: kind) != nil { return nil }
         let group = group(of: apiVersion)
-        if let message = storedLater[group]?[kind] { return Skip(reason: .storedInLaterVersion, message: message) }
         if kind == "Secret", group.isEmpty {
             return Skip(reason: .noEffectOnDecisions, message: "Secrets do not affect network policy; netpold never stores them")
         }

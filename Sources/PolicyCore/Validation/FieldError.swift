@@ -41,6 +41,16 @@ public struct FieldError: Sendable, Equatable, Error, CustomStringConvertible {
         FieldError(field: field, reason: "FieldValueDuplicate", message: message)
     }
 
+    /// A list with more than `limit` items.
+    public static func tooMany(_ field: String, _ count: Int, limit: Int) -> FieldError {
+        FieldError(field: field, reason: "FieldValueTooMany", message: "Too many: \(count): must have at most \(limit) items")
+    }
+
+    /// A string longer than `limit` characters.
+    public static func tooLong(_ field: String, limit: Int) -> FieldError {
+        FieldError(field: field, reason: "FieldValueTooLong", message: "Too long: may not be more than \(limit) characters")
+    }
+
     public var description: String { "\(field): \(message)" }
 }
 

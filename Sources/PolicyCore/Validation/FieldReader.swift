@@ -92,6 +92,18 @@ public struct FieldReader {
         return number
     }
 
+    /// A number member (integer or not); a wrong type is reported.
+    public func number(_ key: String) -> Double? {
+        guard let value = members[key], !value.isNull else { return nil }
+        switch value {
+        case .integer(let number): return Double(number)
+        case .double(let number) where number.isFinite: return number
+        default:
+            errors.add(.typeInvalid(path(key), expected: "number", got: value))
+            return nil
+        }
+    }
+
     /// A nested object member.
     public func object(_ key: String) -> FieldReader? {
         FieldReader(members[key], at: path(key), errors: errors)

@@ -99,6 +99,44 @@ public enum NameRules {
         return nil
     }
 
+    /// Why `name` cannot name a Calico tier, or nil: a tier name is a DNS-1123 label (no dots, since
+    /// Calico prefixes policy names with it).
+    public static func tierNameProblem(_ name: String) -> String? {
+        dns1123LabelProblem(name)
+    }
+
+    /// Why `name` is not a domain name of a network-policy-api `domainNames` peer, or nil. The
+    /// check is the upstream pattern
+    /// `^(\*\.)?([a-zA-z0-9]([-a-zA-Z0-9_]*[a-zA-Z0-9])?\.)+[a-zA-z0-9]([-a-zA-Z0-9_]*[a-zA-Z0-9])?\.?$`:
+    /// two labels at least, an optional trailing dot, and `*` only as a whole first label. Its
+    /// first-character class is `[a-zA-z0-9]`, whose `A-z` also takes `[`, `\`, `]`, `^`, `_` and
+    /// a backquote; the API server accepts those, so this does too.
+    public static func domainNameProblem(_ name: String) -> String? {
+        var bytes = Array(name.utf8)[...]
+        let wildcard = bytes.starts(with: "*.".utf8)
+        if wildcard { bytes = bytes.dropFirst(2) }
+        if bytes.last == UInt8(ascii: ".") { bytes = bytes.dropLast() }
+        let labels = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        let valid =
+            labels.count >= 2
+            && labels.allSatisfy { label in
+                guard let first = label.first, let last = label.last else { return false }
+                let firstValid = (first >= 0x30 && first <= 0x39) || (first >= 0x41 && first <= 0x7A)
+                return firstValid
+                    && (label.count == 1
+                        || (isAlnum(last)
+                            && label.dropFirst().allSatisfy {
+                                isAlnum($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_")
+                            }))
+            }
+        if valid { return nil }
+        if name.contains("*") && !wildcard || name.dropFirst().contains("*") {
+            return "the wildcard `*` may only be used as the whole first label (`*.example.com`)"
+        }
+        return
+            "must be a domain name of two labels at least (e.g. `example.com`, `*.example.com`), each of alphanumeric characters, '-' or '_', starting and ending with an alphanumeric character"
+    }
+
     /// Checks a label map, adding one error per bad key or value.
     public static func validateLabels(_ labels: [String: String], at path: String, errors: FieldErrors) {
         for key in labels.keys.sorted() {

@@ -1,23 +1,37 @@
 /// Reads a Kubernetes NetworkPolicy strictly, as the API server validates and defaults it.
 enum NetworkPolicyDecoder {
+    /// The members of a NetworkPolicy spec.
+    static let specFields = ["podSelector", "ingress", "egress", "policyTypes"]
+
     static func read(_ root: FieldReader, key: ObjectKey, errors: FieldErrors, body: inout JSONValue)
         -> NetworkPolicy
     {
         root.rejectUnknown(["apiVersion", "kind", "metadata", "spec", "status"])
-        var policy = NetworkPolicy(namespace: key.namespace, name: key.name)
-        guard var specJSON = body["spec"], let spec = FieldReader(specJSON, at: "spec", errors: errors) else {
+        var spec = body["spec"]
+        let policy = readSpec(&spec, namespace: key.namespace, name: key.name, errors: errors)
+        body["spec"] = spec
+        return policy
+    }
+
+    /// Reads and defaults the NetworkPolicy spec at `spec` (nil when the document has none).
+    /// - Parameter extraFields: members the caller reads itself (a staged policy's `stagedAction`).
+    static func readSpec(
+        _ specValue: inout JSONValue?, namespace: String, name: String, extraFields: [String] = [], errors: FieldErrors
+    ) -> NetworkPolicy {
+        var policy = NetworkPolicy(namespace: namespace, name: name)
+        guard var specJSON = specValue, let spec = FieldReader(specJSON, at: "spec", errors: errors) else {
             // A policy without a spec selects every pod for ingress and allows nothing.
-            body["spec"] = .object(["podSelector": .object([:]), "policyTypes": .array([.string("Ingress")])])
+            specValue = .object(["podSelector": .object([:]), "policyTypes": .array([.string("Ingress")])])
             return policy
         }
-        spec.rejectUnknown(["podSelector", "ingress", "egress", "policyTypes"])
+        spec.rejectUnknown(specFields + extraFields)
         policy.podSelector = LabelSelector.read(spec.members["podSelector"], at: "spec.podSelector", errors: errors)
         if spec.members["podSelector"]?.isNull ?? true { specJSON["podSelector"] = .object([:]) }
 
         policy.ingress = readRules(
-            spec, direction: "ingress", peersKey: "from", namespace: key.namespace, errors: errors, spec: &specJSON)
+            spec, direction: "ingress", peersKey: "from", namespace: namespace, errors: errors, spec: &specJSON)
         policy.egress = readRules(
-            spec, direction: "egress", peersKey: "to", namespace: key.namespace, errors: errors, spec: &specJSON)
+            spec, direction: "egress", peersKey: "to", namespace: namespace, errors: errors, spec: &specJSON)
 
         if let types = PolicyTypes(spec, "policyTypes") {
             if types.count > 2 { errors.add(.invalid("spec.policyTypes", "may not specify more than two policyTypes")) }
@@ -31,7 +45,7 @@ enum NetworkPolicyDecoder {
             if policy.appliesToEgress { types.append(.string("Egress")) }
             specJSON["policyTypes"] = .array(types)
         }
-        body["spec"] = specJSON
+        specValue = specJSON
         return policy
     }
 

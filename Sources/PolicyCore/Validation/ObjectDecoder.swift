@@ -63,11 +63,14 @@ public enum ObjectDecoder {
             model = .workload(WorkloadDecoder.read(root, key: key, errors: errors))
         case .service:
             model = .service(ServiceDecoder.read(root, key: key, errors: errors))
-        case .node, .tier, .clusterNetworkPolicy, .adminNetworkPolicy, .baselineAdminNetworkPolicy,
-            .stagedGlobalNetworkPolicy, .stagedNetworkPolicy, .stagedKubernetesNetworkPolicy:
-            // Being written in this change: the decoders of these kinds land before the kinds are served.
-            errors.add(unsupportedKind(apiVersion: apiVersion, kind: kindName))
-            model = .namespace(Namespace(name: key.name, labels: [:]))
+        case .node:
+            model = .node(NodeDecoder.read(root, key: key, errors: errors))
+        case .tier:
+            model = .tier(TierDecoder.read(root, key: key, errors: errors, body: &body))
+        case .clusterNetworkPolicy, .adminNetworkPolicy, .baselineAdminNetworkPolicy:
+            model = .clusterPolicy(ClusterNetworkPolicyDecoder.read(root, key: key, errors: errors, body: &body))
+        case .stagedGlobalNetworkPolicy, .stagedNetworkPolicy, .stagedKubernetesNetworkPolicy:
+            model = .staged(StagedPolicyDecoder.read(root, key: key, errors: errors, body: &body))
         }
         if !errors.isEmpty { throw ValidationError(kind: kind.kind, name: key.name, causes: errors.causes) }
         return DecodedObject(key: key, body: body, model: model)
@@ -105,8 +108,13 @@ public enum ObjectDecoder {
         if name.isEmpty {
             errors.add(.required("metadata.name", "name is required"))
         } else {
+            // Namespace and tier names are labels (a tier name prefixes policy names); others subdomains.
             let problem =
-                kind == .namespace ? NameRules.dns1123LabelProblem(name) : NameRules.dns1123SubdomainProblem(name)
+                switch kind {
+                case .namespace: NameRules.dns1123LabelProblem(name)
+                case .tier: NameRules.tierNameProblem(name)
+                default: NameRules.dns1123SubdomainProblem(name)
+                }
             if let problem { errors.add(.invalid("metadata.name", "\"\(name)\": \(problem)")) }
         }
         var namespace = ""
