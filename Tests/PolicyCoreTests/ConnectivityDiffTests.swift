@@ -29,15 +29,27 @@ import Testing
     /// A random change: policies only (the path that updates the index), or anything.
     static func changes(_ cluster: inout RandomCluster, policiesOnly: Bool, step: Int) -> [Change] {
         var changes: [Change] = []
-        let policyKeys = Array(cluster.snapshot.networkPolicies.keys) + Array(cluster.snapshot.calicoPolicies.keys)
+        let policyKeys =
+            Array(cluster.snapshot.networkPolicies.keys) + Array(cluster.snapshot.calicoPolicies.keys)
+            + Array(cluster.snapshot.clusterPolicies.keys)
         for _ in 0..<Int.random(in: 1...4, using: &cluster.random) {
             switch Int.random(in: 0..<(policiesOnly ? 3 : 7), using: &cluster.random) {
             case 0, 1:
                 // A new policy, or one replacing a stored policy of the same name.
                 let number = cluster.chance(2) ? Int.random(in: 0..<20, using: &cluster.random) : 100 + step
-                if let model = cluster.policy(number) { changes.append(.upsert(model)) }
+                if cluster.chance(3) {
+                    changes.append(.upsert(.clusterPolicy(cluster.clusterPolicy(number))))
+                } else if let model = cluster.policy(number) {
+                    changes.append(.upsert(model))
+                }
             case 2:
-                if !policyKeys.isEmpty { changes.append(.remove(cluster.pick(policyKeys))) }
+                if cluster.chance(4) {
+                    // The admin policies that select Nodes by label change with them.
+                    let labels = ["role": cluster.pick(["infra", "edge"])]
+                    changes.append(.upsert(.node(ClusterNode(name: "n1", labels: labels, addresses: [IPAddress("10.0.0.200")!]))))
+                } else if !policyKeys.isEmpty {
+                    changes.append(.remove(cluster.pick(policyKeys)))
+                }
             case 3:
                 var pod = cluster.pick(cluster.pods)
                 pod = Pod(

@@ -9,10 +9,17 @@ extension ConnectivityIndex {
     public func applying(_ changes: [CompiledPolicySet.Change], to after: CompiledPolicySet) -> ConnectivityIndex? {
         for change in changes {
             switch change {
-            case .upsert(.networkPolicy), .upsert(.calicoPolicy), .upsert(.service): continue
+            // A Node changes only the admin policies that read it (compiled anew, so added below);
+            // staged policies change nothing enforced.
+            case .upsert(.networkPolicy), .upsert(.calicoPolicy), .upsert(.clusterPolicy), .upsert(.service), .upsert(.node),
+                .upsert(.staged):
+                continue
             case .remove(let key):
                 switch key.kind {
-                case .networkPolicy, .globalNetworkPolicy, .calicoNetworkPolicy, .service: continue
+                case .networkPolicy, .globalNetworkPolicy, .calicoNetworkPolicy, .clusterNetworkPolicy, .adminNetworkPolicy,
+                    .baselineAdminNetworkPolicy, .service, .node, .stagedGlobalNetworkPolicy, .stagedNetworkPolicy,
+                    .stagedKubernetesNetworkPolicy:
+                    continue
                 default: return nil
                 }
             default: return nil
