@@ -82,7 +82,9 @@ struct ClusterPolicyConversion {
         case .namespaces(let namespaces):
             entity.namespaceSelector = selector(namespaces)
         case .pods(let pods):
-            entity.namespaceSelector = selector(pods.namespaceSelector)
+            // In a global policy a rule selector alone already spans every namespace: an empty
+            // namespaceSelector would only add a test every pod passes.
+            if !pods.namespaceSelector.isEverything { entity.namespaceSelector = selector(pods.namespaceSelector) }
             entity.selector = selector(pods.podSelector)
         case .networks(let cidrs):
             entity.nets = cidrs

@@ -86,28 +86,39 @@ extension CompiledPolicySet {
         }
         guard let port else { return evaluateEveryPort(flow, table) }
         let rules = table.code.rules
-        var passed: [TierPass]?
-        tiers: for run in table.tiers {
-            for index in run.rules where table.matches(index, flow, port: port) {
+        var trace: PassTrace?
+        let runs = table.runs
+        tiers: for position in runs.indices {
+            let run = runs[position]
+            var index = Int(run.start)
+            while index < Int(run.end) {
+                defer { index += 1 }
+                guard table.matches(index, flow, port: port) else { continue }
                 let rule = rules[index]
                 switch rule.action {
                 case .log: continue
                 case .pass:
-                    passed = (passed ?? []) + [pass(run, table, rule)]
+                    if trace == nil { trace = PassTrace(table) }
+                    trace?.passed(rule: index)
                     continue tiers
                 case .allow, .deny:
                     var side = decided(rule.action == .allow, table, rule)
-                    side.passed = passed
+                    side.trace = trace
                     return side
                 }
             }
-            if run.tier.defaultAction == .deny {
-                return SideDecision(
-                    allowed: false, reason: .noRuleMatched, tier: run.tier.name, passed: passed, applied: policies)
+            if run.denies {
+                var side = SideDecision(
+                    allowed: false, reason: .noRuleMatched, tier: table.tiers[position].tier.name, applied: policies)
+                side.trace = trace
+                return side
             }
-            passed = (passed ?? []) + [TierPass(tier: run.tier.name)]
+            if trace == nil { trace = PassTrace(table) }
+            trace?.passed(run: position)
         }
-        return SideDecision(allowed: true, reason: .passedThrough, passed: passed, applied: policies)
+        var side = SideDecision(allowed: true, reason: .passedThrough, applied: policies)
+        side.trace = trace
+        return side
     }
 
     /// The verdict of a rule of the table.
@@ -120,15 +131,6 @@ extension CompiledPolicySet {
             tier: compiled.tier.name, applied: table.policies, ports: ports)
     }
 
-    /// A Pass by a rule of the table.
-    private func pass(_ run: RuleTable.TierRun, _ table: RuleTable, _ rule: FlatRule) -> TierPass {
-        let compiled = table.policies[Int(rule.policy)]
-        let index = Int(rule.index)
-        return TierPass(
-            tier: run.tier.name, policy: compiled.reference, rule: index,
-            ruleName: compiled.ruleName(index, egress: table.isEgress))
-    }
-
     /// The same walk over every port at once: the ports still open entering each tier, of which the
     /// tier allows some, denies some and passes the rest on. The explanation names the first rule
     /// that allowed (when every port is allowed) or denied, and per tier the first Pass.
@@ -139,11 +141,11 @@ extension CompiledPolicySet {
         var firstAllow: FlatRule?
         var firstDeny: FlatRule?
         var endOfTierDeny: CompiledTier?
-        var passes: [TierPass] = []
-        for run in table.tiers {
+        var trace: PassTrace?
+        for (runPosition, run) in table.tiers.enumerated() {
             var undecided = open
             var passed = PortSet.empty
-            var firstPass: FlatRule?
+            var firstPass: Int?
             for index in run.rules {
                 let rule = rules[index]
                 guard rule.action != .log else { continue }
@@ -158,7 +160,7 @@ extension CompiledPolicySet {
                     if firstDeny == nil { firstDeny = rule }
                 case .pass:
                     passed = passed.union(matched)
-                    if firstPass == nil { firstPass = rule }
+                    if firstPass == nil { firstPass = index }
                 case .log: break
                 }
                 if undecided.isEmpty { break }
@@ -168,7 +170,10 @@ extension CompiledPolicySet {
             } else if !undecided.isEmpty, endOfTierDeny == nil {
                 endOfTierDeny = run.tier
             }
-            if !passed.isEmpty { passes.append(firstPass.map { pass(run, table, $0) } ?? TierPass(tier: run.tier.name)) }
+            if !passed.isEmpty {
+                if trace == nil { trace = PassTrace(table) }
+                if let firstPass { trace?.passed(rule: firstPass) } else { trace?.passed(run: runPosition) }
+            }
             open = passed
             if open.isEmpty { break }
         }
@@ -184,7 +189,7 @@ extension CompiledPolicySet {
             side = SideDecision(
                 allowed: false, reason: .noRuleMatched, tier: endOfTierDeny?.name, applied: table.policies, ports: allowedPorts)
         }
-        side.passed = passes.isEmpty ? nil : passes
+        side.trace = trace
         return side
     }
 }

@@ -56,7 +56,16 @@ public struct SideDecision: Sendable, Hashable {
     /// The applicable tiers that passed the connection on before the verdict, in order, each with
     /// the Pass rule that did it (none when it was the tier's default action). For `PassedThrough`,
     /// every applicable tier.
-    public var passed: [TierPass]?
+    public var passed: [TierPass]? {
+        get { explicitPassed ?? trace.map(\.passes) }
+        set {
+            explicitPassed = newValue
+            trace = nil
+        }
+    }
+    private var explicitPassed: [TierPass]?
+    /// What the compiled walk recorded, turned into ``TierPass`` values only when read.
+    var trace: PassTrace?
     /// The policies that applied, in evaluation order.
     public var policies: [PolicyReference] {
         get { applied?.map(\.reference) ?? explicitPolicies }
@@ -85,7 +94,7 @@ public struct SideDecision: Sendable, Hashable {
         self.action = action
         self.ruleName = ruleName
         self.tier = tier
-        self.passed = passed
+        self.explicitPassed = passed
         self.explicitPolicies = policies
         self.ports = ports
     }

@@ -9,6 +9,8 @@ final class RuleTable: Sendable {
     /// first, so a tier's rules are contiguous; a tier whose policies have no rules has an empty run
     /// and still applies).
     let tiers: [TierRun]
+    /// The same runs as plain values, for the walk: no reference to retain per tier.
+    let runs: [Run]
     let isEgress: Bool
     /// True when a rule names a port: its answer then depends on the destination's named ports.
     let usesNamedPorts: Bool
@@ -18,12 +20,22 @@ final class RuleTable: Sendable {
         let rules: Range<Int>
     }
 
+    struct Run: Sendable {
+        let start: Int32
+        let end: Int32
+        /// The tier's default action is Deny (else Pass).
+        let denies: Bool
+    }
+
     static let empty = RuleTable(policies: [], code: RuleCode(), tiers: [], egress: false)
 
     private init(policies: [CompiledPolicy], code: RuleCode, tiers: [TierRun], egress: Bool) {
         self.policies = policies
         self.code = code
         self.tiers = tiers
+        runs = tiers.map {
+            Run(start: Int32($0.rules.lowerBound), end: Int32($0.rules.upperBound), denies: $0.tier.defaultAction == .deny)
+        }
         isEgress = egress
         usesNamedPorts = code.ports.contains { $0.kind == .named }
     }
