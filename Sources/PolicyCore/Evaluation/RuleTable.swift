@@ -124,8 +124,19 @@ extension RuleTable {
             if !covered { return false }
         }
         for position in rule.notPorts.range where covers(code.ports[position], port, flow) { return false }
-        return entityMatches(code.entities[Int(rule.source)], flow.source)
-            && entityMatches(code.entities[Int(rule.destination)], flow.destination)
+        return entitiesMatch(rule, flow)
+    }
+
+    /// Both entities of a Calico rule. The two views are passed as stored in the flow (borrowed),
+    /// not through `Flow.source`/`destination`, which would copy a view (and retain its pod) per test.
+    @inline(__always)
+    private func entitiesMatch(_ rule: FlatRule, _ flow: borrowing Flow) -> Bool {
+        let source = code.entities[Int(rule.source)]
+        let destination = code.entities[Int(rule.destination)]
+        if flow.isEgress {
+            return entityMatches(source, flow.subjectView) && entityMatches(destination, flow.peer)
+        }
+        return entityMatches(source, flow.peer) && entityMatches(destination, flow.subjectView)
     }
 
     /// True when rule `index` matches the flow on everything but protocol and port: its peer (or
@@ -135,8 +146,7 @@ extension RuleTable {
         let rule = code.rules[index]
         if !rule.isCalico { return kubernetesMatchesPeer(rule, flow.peer) }
         if rule.ipVersion != 0, let family = Self.connectionFamily(flow), (rule.ipVersion == 4) != family { return false }
-        return entityMatches(code.entities[Int(rule.source)], flow.source)
-            && entityMatches(code.entities[Int(rule.destination)], flow.destination)
+        return entitiesMatch(rule, flow)
     }
 
     /// The destination ports for which rule `index` matches the flow.
@@ -238,7 +248,7 @@ extension RuleTable {
     }
 
     /// True when an address of the endpoint (the named one, else every pod address) is in the CIDRs.
-    private func anyAddress(_ endpoint: EndpointView, in span: Span32) -> Bool {
+    private func anyAddress(_ endpoint: borrowing EndpointView, in span: Span32) -> Bool {
         if let address = endpoint.address { return contains(span, address) }
         guard let pod = endpoint.pod else { return false }
         for address in pod.ips where contains(span, address) { return true }
@@ -252,7 +262,7 @@ extension RuleTable {
     }
 
     /// The entity criteria of a Calico rule (see `CalicoRuleMatcher`, the reference).
-    func entityMatches(_ entity: FlatEntity, _ endpoint: EndpointView) -> Bool {
+    func entityMatches(_ entity: FlatEntity, _ endpoint: borrowing EndpointView) -> Bool {
         if !entity.nets.isEmpty, !anyAddress(endpoint, in: entity.nets) { return false }
         if !entity.notNets.isEmpty, anyAddress(endpoint, in: entity.notNets) { return false }
         guard entity.usesSelectors else { return true }
