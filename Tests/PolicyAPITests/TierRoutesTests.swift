@@ -108,6 +108,13 @@ import Testing
         let bad = api.send("GET", "/v1/decide?from=x/b&to=x/web&port=8080&staged=yes")
         #expect(bad.status == 422)
         #expect(bad.json["details"]?["causes"]?.arrayValue?.first?["field"] == .string("staged"))
+        // The connectivity matrix as if the staged policies were enforced.
+        func lists(_ target: String) -> Bool {
+            let items = api.send("GET", target).json["connections"]?.arrayValue ?? []
+            return items.contains { $0["from"] == .string("x/b") && $0["to"] == .string("x/web") }
+        }
+        #expect(!lists("/v1/connectivity?groupBy=pod"))
+        #expect(lists("/v1/connectivity?groupBy=pod&staged=true"))
         // What promoting the staged policies would change, as a connectivity diff with no bundle.
         let diff = api.send("POST", "/v1/connectivity/diff?staged=true", "", contentType: "application/yaml").json
         let changes = diff["changes"]?.arrayValue ?? []

@@ -82,7 +82,8 @@ extension Router {
 
     func connectivity(_ request: HTTPRequest) throws -> HTTPResponse {
         let query = request.query
-        try rejectUnknownParameters(query, allowed: ["namespace", "groupBy", "port", "protocol", "externals", "format"])
+        try rejectUnknownParameters(
+            query, allowed: ["namespace", "groupBy", "port", "protocol", "externals", "format", "staged"])
         var question = try connectivityQuery(query)
         if let text = query["externals"] {
             switch text {
@@ -99,7 +100,7 @@ extension Router {
             }
             format = chosen
         }
-        let (set, index) = service.connectivity()
+        let (set, index) = try stagedParameter(query) ? service.stagedConnectivity() : service.connectivity()
         let answer = try set.connectivity(question, index: index, limit: options.maxConnections, jobs: .cores)
         // Written as produced, about 64 KiB at a time: a million pairs are never held at once.
         var header: [UInt8]? = format.header(revision: answer.revision, groupBy: answer.groupBy)

@@ -89,11 +89,30 @@ public final class PolicyService: Sendable {
     /// The enforced set and, on the same revision, the set as if every staged policy were enforced
     /// (kept until the next write).
     public func enforcedAndStaged() -> (enforced: CompiledPolicySet, staged: CompiledPolicySet) {
+        let (_, enforced, staged) = stagedVersion()
+        return (enforced, staged)
+    }
+
+    /// The published snapshot, its set, and the staged set of the same revision.
+    private func stagedVersion() -> (snapshot: PolicySnapshot, enforced: CompiledPolicySet, staged: CompiledPolicySet) {
         let (snapshot, set) = published.withLock { $0 }
-        if let kept = stagedCache.withLock({ $0 }), kept.revision == set.revision { return (set, kept) }
+        if let kept = stagedCache.withLock({ $0 }), kept.revision == set.revision { return (snapshot, set, kept) }
         let staged = set.applyingStagedPolicies(of: snapshot, jobs: .cores)
         stagedCache.withLock { if ($0?.revision ?? -1) < staged.revision { $0 = staged } }
-        return (set, staged)
+        return (snapshot, set, staged)
+    }
+
+    private let stagedIndex = Mutex<ConnectivityIndex?>(nil)
+
+    /// As ``connectivity()``, as if every staged policy were enforced (the same revision).
+    public func stagedConnectivity() -> (set: CompiledPolicySet, index: ConnectivityIndex) {
+        let (snapshot, enforced, staged) = stagedVersion()
+        let changes = snapshot.stagedChanges
+        if changes.isEmpty { return (enforced, index(of: enforced)) }
+        if let kept = stagedIndex.withLock({ $0 }), kept.revision == staged.revision { return (staged, kept) }
+        let made = index(of: enforced).applying(changes, to: staged) ?? ConnectivityIndex(staged)
+        stagedIndex.withLock { if ($0?.revision ?? -1) < made.revision { $0 = made } }
+        return (staged, made)
     }
 
     private let compileStats = Mutex<(count: Int, lastSeconds: Double, totalSeconds: Double)>((1, 0, 0))
