@@ -80,6 +80,9 @@ extension Netpold {
         @Option(help: ArgumentHelp("The format.", valueName: "format"))
         var output: Format = .text
 
+        @Flag(help: "Also answer as if every staged policy (StagedNetworkPolicy, ...) were enforced.")
+        var staged = false
+
         @OptionGroup var options: ServerOptions
 
         func validate() throws {
@@ -92,13 +95,20 @@ extension Netpold {
             ]
             if let port { body["port"] = .integer(Int64(port)) }
             let response = try options.send(
-                "POST", "/v1/decide", headers: [("Content-Type", "application/json")], body: JSONWriter.bytes(.object(body)))
+                "POST", staged ? "/v1/decide?staged=true" : "/v1/decide", headers: [("Content-Type", "application/json")],
+                body: JSONWriter.bytes(.object(body)))
             let answer = try ClientOutput.check(response)
             let verdict = Verdict(answer, port: port, transport: transport.rawValue)
             if output == .json {
                 print(response.bodyText)
             } else {
-                print(verdict.lines(from: from.text, to: to.text, colour: isatty(STDOUT_FILENO) == 1).joined(separator: "\n"))
+                let colour = isatty(STDOUT_FILENO) == 1
+                print(verdict.lines(from: from.text, to: to.text, colour: colour).joined(separator: "\n"))
+                if let stagedAnswer = answer["staged"] {
+                    print("with the staged policies enforced:")
+                    let stagedVerdict = Verdict(stagedAnswer, port: port, transport: transport.rawValue)
+                    print(stagedVerdict.lines(from: from.text, to: to.text, colour: colour).joined(separator: "\n"))
+                }
             }
             if !verdict.allowed { throw ExitCode(Netpold.Status.failure) }
         }
