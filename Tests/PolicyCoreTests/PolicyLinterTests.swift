@@ -286,6 +286,26 @@ struct LintCluster {
         )
     }
 
+    @Test func aRuleATiersDefaultDenyAlwaysReachesFirstIsShadowedAndTheTierNamed() throws {
+        var cluster = LintCluster()
+        cluster.snapshot.upsert(.tier(PolicyTier(name: "security", order: 10)))
+        var gate = CalicoPolicy(namespace: nil, name: "gate", selector: .equals("app", "web"))
+        var pass = CalicoPolicy.Rule(action: .pass)
+        pass.protocol = 6
+        pass.destination.ports = [.range(80, 80)]
+        gate.ingress = [pass]
+        gate.tier = "security"
+        cluster.snapshot.upsert(.calicoPolicy(gate))
+        // Port 80 passes on to the default tier; 443 ends at security's default Deny.
+        try cluster.kubernetes(
+            "web-https",
+            #"{"podSelector":{"matchLabels":{"app":"web"}},"ingress":[{"ports":[{"port":443}]},{"ports":[{"port":80}]}]}"#)
+        let findings = try cluster.findings().filter { $0.code == .shadowedRule }
+        #expect(findings.map(\.field) == ["spec.ingress[0]"])
+        #expect(findings.first?.message.contains("the end of tier security (default action Deny)") == true)
+        #expect(findings.first?.message.contains("an earlier rule") == false)
+    }
+
     @Test func equalOrdersTieOnlyWhereBothApplyToOnePodInOneDirection() throws {
         var cluster = LintCluster()
         try cluster.calico("b-web", #"{"order":100,"selector":"app == 'web'","ingress":[{"action":"Deny"}]}"#)

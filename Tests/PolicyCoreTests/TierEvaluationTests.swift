@@ -227,7 +227,7 @@ import Testing
                     key: ObjectKey(kind: .stagedGlobalNetworkPolicy, namespace: "", name: "deny-ops"), action: .delete,
                     policy: .calicoPolicy(CalicoPolicy(namespace: nil, name: "deny-ops")))))
         let enforced = CompiledPolicySet(cluster.snapshot)
-        let staged = enforced.applyingStagedPolicies(of: cluster.snapshot)
+        let staged = enforced.applyingStagedPolicies(cluster.snapshot.stagedChanges)
         let question = DecisionRequest(
             source: .pod(namespace: "ops", name: "tool"), destination: .pod(namespace: "app", name: "svc"), port: 80)
         #expect(try !enforced.decide(question).allowed)
@@ -247,7 +247,7 @@ import Testing
                     key: ObjectKey(kind: .stagedKubernetesNetworkPolicy, namespace: "app", name: "svc-allow-all"),
                     action: .set, policy: .networkPolicy(narrowed))))
         let enforced = CompiledPolicySet(cluster.snapshot)
-        let staged = enforced.applyingStagedPolicies(of: cluster.snapshot)
+        let staged = enforced.applyingStagedPolicies(cluster.snapshot.stagedChanges)
         let question = DecisionRequest(
             source: .pod(namespace: "app", name: "other"), destination: .pod(namespace: "app", name: "svc"), port: 80)
         #expect(try enforced.decide(question).allowed)

@@ -14,8 +14,11 @@ extension ServiceError: StatusReporting {
         case .repeatedInBundle(let key, let position, let first):
             APIError.badRequest("\(position) repeats \(key) (first at \(first)); each object may appear once in a bundle").status
         case .tierReference(.tierNotFound(let policy, let tier)):
-            APIError.invalid(
-                "\(policy.kind.kind).\(policy.kind.group) \"\(policy.name)\" is invalid: spec.tier: tier \"\(tier)\" not found",
+            APIError(
+                code: 422, reason: "Invalid",
+                message: "\(policy.kind.kind).\(policy.kind.group) \"\(policy.namespace.isEmpty ? "" : policy.namespace + "/")"
+                    + "\(policy.name)\" is invalid: spec.tier: tier \"\(tier)\" not found",
+                kind: policy.kind.kind, name: policy.name,
                 causes: [
                     FieldError(
                         field: "spec.tier", reason: "FieldValueNotFound",

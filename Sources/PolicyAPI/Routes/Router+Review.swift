@@ -17,6 +17,10 @@ extension Router {
         let createNamespaces = try flag(request, "createNamespaces", default: true)
         let staged = try stagedParameter(query)
         // With staged=true the bundle may be empty: the question is then what promoting the staged policies would do.
+        if staged, request.body.isEmpty, mode == .replace {
+            throw APIError.invalidField(
+                "mode", "mode=replace with an empty bundle would delete every object; send the bundle, or use mode=apply")
+        }
         let documents = staged && request.body.isEmpty ? [] : try BundleReader.documents(from: request)
         // One namespace in scope is also where objects that name none go, as `kubectl -n` does.
         let defaultNamespace = question.namespaces.flatMap { $0.count == 1 ? $0[0] : nil }

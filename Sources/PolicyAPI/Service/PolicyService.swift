@@ -82,9 +82,10 @@ public final class PolicyService: Sendable {
         set { reachabilityWalks.withLock { $0 = newValue } }
     }
     private let stagedCache = Mutex<CompiledPolicySet?>(nil)
-    /// The last published snapshot with the set compiled from it: staged answers need both, and
-    /// must not wait for a write in progress (which holds `writer`).
-    private let published: Mutex<(PolicySnapshot, CompiledPolicySet)>
+    /// The last published set with the writes its staged policies stand for: staged answers need
+    /// both, and must not wait for a write in progress (which holds `writer`). Not the snapshot:
+    /// a second reference to it would make the next write copy its dictionaries.
+    private let published: Mutex<(stagedChanges: [SnapshotChange], set: CompiledPolicySet)>
 
     /// The enforced set and, on the same revision, the set as if every staged policy were enforced
     /// (kept until the next write).
@@ -93,26 +94,31 @@ public final class PolicyService: Sendable {
         return (enforced, staged)
     }
 
-    /// The published snapshot, its set, and the staged set of the same revision.
-    private func stagedVersion() -> (snapshot: PolicySnapshot, enforced: CompiledPolicySet, staged: CompiledPolicySet) {
-        let (snapshot, set) = published.withLock { $0 }
-        if let kept = stagedCache.withLock({ $0 }), kept.revision == set.revision { return (snapshot, set, kept) }
-        let staged = set.applyingStagedPolicies(of: snapshot, jobs: .cores)
-        stagedCache.withLock { if ($0?.revision ?? -1) < staged.revision { $0 = staged } }
-        return (snapshot, set, staged)
+    /// The published set, its staged writes, and the staged set of the same revision.
+    private func stagedVersion() -> (changes: [SnapshotChange], enforced: CompiledPolicySet, staged: CompiledPolicySet) {
+        let (changes, set) = published.withLock { $0 }
+        // Made under the cache's lock: concurrent staged questions after a write build it once.
+        let staged = stagedCache.withLock { kept in
+            if let kept, kept.revision == set.revision { return kept }
+            let made = set.applyingStagedPolicies(changes)
+            if (kept?.revision ?? -1) < made.revision { kept = made }
+            return made
+        }
+        return (changes, set, staged)
     }
 
     private let stagedIndex = Mutex<ConnectivityIndex?>(nil)
 
     /// As ``connectivity()``, as if every staged policy were enforced (the same revision).
     public func stagedConnectivity() -> (set: CompiledPolicySet, index: ConnectivityIndex) {
-        let (snapshot, enforced, staged) = stagedVersion()
-        let changes = snapshot.stagedChanges
+        let (changes, enforced, staged) = stagedVersion()
         if changes.isEmpty { return (enforced, index(of: enforced)) }
-        if let kept = stagedIndex.withLock({ $0 }), kept.revision == staged.revision { return (staged, kept) }
-        let made = index(of: enforced).applying(changes, to: staged) ?? ConnectivityIndex(staged)
-        stagedIndex.withLock { if ($0?.revision ?? -1) < made.revision { $0 = made } }
-        return (staged, made)
+        return stagedIndex.withLock { kept in
+            if let kept, kept.revision == staged.revision { return (staged, kept) }
+            let made = index(of: enforced).applying(changes, to: staged) ?? ConnectivityIndex(staged)
+            if (kept?.revision ?? -1) < made.revision { kept = made }
+            return (staged, made)
+        }
     }
 
     private let compileStats = Mutex<(count: Int, lastSeconds: Double, totalSeconds: Double)>((1, 0, 0))
@@ -133,7 +139,7 @@ public final class PolicyService: Sendable {
         writer = Mutex(snapshot)
         let set = CompiledPolicySet(snapshot, jobs: .cores)
         compiled = Mutex(set)
-        published = Mutex((snapshot, set))
+        published = Mutex((snapshot.stagedChanges, set))
     }
 
     /// The compiled set decisions are made on.
@@ -214,7 +220,8 @@ public final class PolicyService: Sendable {
         let elapsed = ContinuousClock.now - started
         // Logged before the set is published, so whoever sees the set finds its changes.
         indexLog.withLock { $0.append(snapshot.revision, changes) }
-        published.withLock { $0 = (snapshot, set) }
+        let stagedChanges = snapshot.stagedChanges
+        published.withLock { $0 = (stagedChanges, set) }
         compiled.withLock { $0 = set }
         compileStats.withLock {
             $0.count += 1
@@ -332,7 +339,7 @@ public final class PolicyService: Sendable {
         var after = before.applying(changes, revision: next.revision, snapshot: next, jobs: .cores)
         var applied = changes
         if staged {
-            after = after.applyingStagedPolicies(of: next, jobs: .cores)
+            after = after.applyingStagedPolicies(next.stagedChanges)
             applied += next.stagedChanges
         }
         let beforeIndex = index(of: before)

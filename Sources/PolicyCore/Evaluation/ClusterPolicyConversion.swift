@@ -13,9 +13,7 @@ struct ClusterPolicyConversion {
     let egressOrigins: [Int]
 
     init(_ source: ClusterNetworkPolicy, nodes: [String: ClusterNode]) {
-        var policy = CalicoPolicy(
-            namespace: nil, name: source.name, order: source.priority.map(Double.init),
-            appliesToIngress: !source.ingress.isEmpty, appliesToEgress: !source.egress.isEmpty)
+        var policy = CalicoPolicy(namespace: nil, name: source.name, order: source.priority.map(Double.init))
         policy.tier = source.level.tierName
         switch source.subject {
         case .namespaces(let namespaces):
@@ -39,6 +37,10 @@ struct ClusterPolicyConversion {
                 egressOrigins.append(index)
             }
         }
+        // As Calico derives the types: from the rules that remain (a rule whose peers match nothing
+        // a decision can ask about converts to none), so such a policy makes no tier applicable.
+        policy.appliesToIngress = !policy.ingress.isEmpty
+        policy.appliesToEgress = !policy.egress.isEmpty
         self.policy = policy
         self.ingressOrigins = ingressOrigins
         self.egressOrigins = egressOrigins

@@ -18,7 +18,9 @@ extension CompiledPolicySet {
         // A value copy shares every persistent member; the changes below copy only what they touch.
         var next = self
         next.revision = revision
+        var nodesChanged = false
         for change in changes {
+            if next.applyPolicyChange(change) { continue }
             switch change {
             case .upsert(.pod(let pod)):
                 next.insertPod(ObjectKey(kind: .pod, namespace: pod.namespace, name: pod.name), pod)
@@ -32,19 +34,20 @@ extension CompiledPolicySet {
                     let tables = RuleTable.Cache()
                     for key in keys { if let pod = snapshot.pods[key] { next.insertPod(key, pod, tables: tables) } }
                 }
-            case .upsert(.networkPolicy(let policy)):
-                let compiled = next.compile(policy)
-                next.replacePolicy(next.policies.byKey[compiled.key], with: compiled)
-            case .upsert(.calicoPolicy(let policy)):
-                let compiled = next.compile(policy)
-                next.replacePolicy(next.policies.byKey[compiled.key], with: compiled)
-            case .upsert(.clusterPolicy(let policy)):
-                let compiled = next.compile(policy)
-                next.replacePolicy(next.policies.byKey[compiled.key], with: compiled)
+            case .upsert(.networkPolicy), .upsert(.calicoPolicy), .upsert(.clusterPolicy):
+                break  // applied above
             case .upsert(.node(let node)):
-                next.nodes[node.name] = node
-                next.recompileNodeReaders()
-            case .upsert(.tier):
+                // A Node's status changes often (heartbeats) without changing what policies read.
+                if next.nodes[node.name] != node {
+                    next.nodes[node.name] = node
+                    nodesChanged = true
+                }
+            case .upsert(.tier(let tier)):
+                if let current = next.tiers[tier.name], current.order == (tier.order ?? .infinity),
+                    current.defaultAction == tier.defaultAction
+                {
+                    continue
+                }
                 // Every policy of the tier moves; tiers change rarely, so the set is compiled afresh.
                 return CompiledPolicySet(snapshot, jobs: jobs)
             case .upsert(.staged):
@@ -62,12 +65,16 @@ extension CompiledPolicySet {
                 case .service: next.services[key] = nil
                 case .networkPolicy, .globalNetworkPolicy, .calicoNetworkPolicy, .clusterNetworkPolicy, .adminNetworkPolicy,
                     .baselineAdminNetworkPolicy:
-                    if let old = next.policies.byKey[key] { next.replacePolicy(old, with: nil) }
+                    break  // applied above
                 case .node:
-                    next.nodes[key.name] = nil
-                    next.recompileNodeReaders()
+                    if next.nodes.removeValue(forKey: key.name) != nil { nodesChanged = true }
                 case .tier:
-                    return CompiledPolicySet(snapshot, jobs: jobs)
+                    // No policy is in a deleted tier (the store refuses that); a built-in one stays.
+                    if PolicyTier.builtIn[key.name] != nil { continue }
+                    if next.policies.byKey.values.contains(where: { $0.tier.name == key.name }) {
+                        return CompiledPolicySet(snapshot, jobs: jobs)
+                    }
+                    next.tiers[key.name] = nil
                 case .stagedGlobalNetworkPolicy, .stagedNetworkPolicy, .stagedKubernetesNetworkPolicy:
                     break
                 case .namespace:
@@ -86,7 +93,24 @@ extension CompiledPolicySet {
                 }
             }
         }
+        if nodesChanged { next.recompileNodeReaders() }
         return next
+    }
+
+    /// Applies a change to an enforced policy (a write, or a staged one); false for any other change.
+    private mutating func applyPolicyChange(_ change: Change) -> Bool {
+        let compiled: CompiledPolicy
+        switch change {
+        case .upsert(.networkPolicy(let policy)): compiled = compile(policy)
+        case .upsert(.calicoPolicy(let policy)): compiled = compile(policy)
+        case .upsert(.clusterPolicy(let policy)): compiled = compile(policy)
+        case .remove(let key) where key.kind.isPolicy:
+            if let old = policies.byKey[key] { replacePolicy(old, with: nil) }
+            return true
+        default: return false
+        }
+        replacePolicy(policies.byKey[compiled.key], with: compiled)
+        return true
     }
 
     /// Compiles again the admin policies whose `nodes` peers read the Nodes, after a Node write.
@@ -117,12 +141,12 @@ extension CompiledPolicySet {
         for pod in updated { pods[pod.key] = pod }
     }
 
-    /// The set as if the snapshot's staged policies were enforced (`staged=true` answers): the
-    /// staged changes applied as writes would be, sharing everything they do not touch.
-    /// - Parameter snapshot: the snapshot this set was compiled from.
-    public func applyingStagedPolicies(of snapshot: PolicySnapshot, jobs: JobRunner = .sequential) -> CompiledPolicySet {
-        let changes = snapshot.stagedChanges
-        if changes.isEmpty { return self }
-        return applying(changes, revision: revision, snapshot: snapshot.withStagedPolicies, jobs: jobs)
+    /// The set as if staged policies were enforced (`staged=true` answers): their writes
+    /// (``PolicySnapshot/stagedChanges``, which only write policies) applied as writes would be,
+    /// sharing everything they do not touch; the same revision.
+    public func applyingStagedPolicies(_ changes: [Change]) -> CompiledPolicySet {
+        var next = self
+        for change in changes { _ = next.applyPolicyChange(change) }
+        return next
     }
 }

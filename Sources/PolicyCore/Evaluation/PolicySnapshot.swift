@@ -72,16 +72,4 @@ public struct PolicySnapshot: Sendable {
             staged.action == .set ? .upsert(staged.policy) : .remove(staged.target)
         }
     }
-
-    /// The snapshot as if every staged policy were enforced.
-    public var withStagedPolicies: PolicySnapshot {
-        var result = self
-        for change in stagedChanges {
-            switch change {
-            case .upsert(let model): result.upsert(model)
-            case .remove(let key): result.remove(key)
-            }
-        }
-        return result
-    }
 }

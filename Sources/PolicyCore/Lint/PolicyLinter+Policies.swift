@@ -28,7 +28,9 @@ extension PolicyLinter {
     ) {
         var groups: [Content: [CompiledPolicy]] = [:]
         let wanted = Set(targets.map(\.namespace))
-        for policy in universe.set.policies.byKey.values where keys == nil || wanted.contains(policy.namespace) {
+        // Admin policies are linted for ties only (PolicyLinter.findings).
+        for policy in universe.set.policies.byKey.values
+        where policy.clusterSource == nil && (keys == nil || wanted.contains(policy.namespace)) {
             groups[Content(policy), default: []].append(policy)
         }
         let targetIDs = Set(targets.map(ObjectIdentifier.init))

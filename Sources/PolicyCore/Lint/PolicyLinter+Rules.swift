@@ -24,6 +24,8 @@ extension PolicyLinter {
         var decides = false
         /// Earlier rules that took its ports, the first few found: (policy, rule index).
         var shadowers: [(policy: CompiledPolicy, index: UInt32)] = []
+        /// Earlier tiers whose default action (Deny) took its ports, when no rule did.
+        var closingTiers: [String] = []
     }
 
     func ruleFindings(_ targets: [CompiledPolicy], skippingShadowsOf skipped: Set<ObjectIdentifier>) -> [LintFinding] {
@@ -38,7 +40,8 @@ extension PolicyLinter {
                         guard let outcome = outcomes[RuleID(policy: id, egress: egress, index: index)], outcome.matched,
                             !outcome.decides
                         else { continue }
-                        findings.append(shadowed(policy, egress: egress, index: index, by: outcome.shadowers))
+                        findings.append(
+                            shadowed(policy, egress: egress, index: index, by: outcome.shadowers, tiers: outcome.closingTiers))
                     }
                 }
                 if let finding = denyAllInDisguise(policy, egress: egress, outcomes) { findings.append(finding) }
@@ -48,17 +51,24 @@ extension PolicyLinter {
     }
 
     private func shadowed(
-        _ policy: CompiledPolicy, egress: Bool, index: UInt32, by shadowers: [(policy: CompiledPolicy, index: UInt32)]
+        _ policy: CompiledPolicy, egress: Bool, index: UInt32, by shadowers: [(policy: CompiledPolicy, index: UInt32)],
+        tiers: [String]
     ) -> LintFinding {
         let direction = Self.direction(egress)
         let names = shadowers.map { item in
             let field = "spec.\(direction)[\(item.index)]"
             return item.policy === policy ? field : "\(Self.name(item.policy)) \(field)"
         }
+        var causes: [String] = []
+        if !names.isEmpty { causes.append("an earlier rule (\(Self.list(names))) decides first") }
+        if !tiers.isEmpty {
+            causes.append(
+                "the end of tier \(tiers.joined(separator: ", ")) (default action Deny) drops the connection before it")
+        }
         return LintFinding(
             code: .shadowedRule, object: Self.object(policy), field: "spec.\(direction)[\(index)]",
             message: "this rule never decides anything: for every pod the policy selects, and every peer and port the rule "
-                + "matches, an earlier rule (\(Self.list(names))) decides first")
+                + "matches, " + (causes.isEmpty ? "an earlier rule decides first" : causes.joined(separator: ", or ")))
     }
 
     /// A direction with allow rules, none of which ever matches anything for the pods the policy
@@ -244,6 +254,8 @@ extension PolicyLinter {
             flow.protocol = proto
             // Tier by tier: a tier is reached only by the ports the tiers before it passed on.
             var closed = PortSet.empty
+            // The earlier tiers that dropped ports at their end (default action Deny), and which.
+            var endDrops: [(String, PortSet)] = []
             for run in table.tiers where run.rules.lowerBound <= last {
                 var taken = closed
                 var passed = PortSet.empty
@@ -256,14 +268,21 @@ extension PolicyLinter {
                         outcome.matched = true
                         if !ports.subtracting(taken).isEmpty {
                             outcome.decides = true
-                        } else if !outcome.decides && outcome.shadowers.count < 3 {
-                            for earlier in 0..<position where !portsOf[earlier].intersection(ports).isEmpty {
+                        } else if !outcome.decides {
+                            // Pass rules only hand ports on: they are never what shadows a rule.
+                            for earlier in 0..<position
+                            where outcome.shadowers.count < 3 && table.code.rules[earlier].action != .pass
+                                && !portsOf[earlier].intersection(ports).isEmpty
+                            {
                                 let rule = table.code.rules[earlier]
                                 let policy = table.policies[Int(rule.policy)]
                                 if !outcome.shadowers.contains(where: { $0.policy === policy && $0.index == rule.index }) {
                                     outcome.shadowers.append((policy, rule.index))
-                                    if outcome.shadowers.count == 3 { break }
                                 }
+                            }
+                            for (tier, dropped) in endDrops
+                            where !dropped.intersection(ports).isEmpty && !outcome.closingTiers.contains(tier) {
+                                outcome.closingTiers.append(tier)
                             }
                         }
                         outcomes[id] = outcome
@@ -271,7 +290,11 @@ extension PolicyLinter {
                     if table.code.rules[position].action == .pass { passed = passed.union(ports.subtracting(taken)) }
                     taken = taken.union(ports)
                 }
-                if run.tier.defaultAction == .pass { passed = passed.union(PortSet.all.subtracting(taken)) }
+                if run.tier.defaultAction == .pass {
+                    passed = passed.union(PortSet.all.subtracting(taken))
+                } else if !PortSet.all.subtracting(taken).isEmpty {
+                    endDrops.append((run.tier.name, PortSet.all.subtracting(taken)))
+                }
                 closed = PortSet.all.subtracting(passed)
             }
         }
