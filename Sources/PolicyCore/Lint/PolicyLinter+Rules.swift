@@ -290,10 +290,14 @@ extension PolicyLinter {
                     if table.code.rules[position].action == .pass { passed = passed.union(ports.subtracting(taken)) }
                     taken = taken.union(ports)
                 }
+                // What reaches the next tier matters only when a wanted rule lies beyond this one
+                // (a table of one tier, the common case, never gets here).
+                guard run.rules.upperBound <= last else { break }
+                let untaken = PortSet.all.subtracting(taken)
                 if run.tier.defaultAction == .pass {
-                    passed = passed.union(PortSet.all.subtracting(taken))
-                } else if !PortSet.all.subtracting(taken).isEmpty {
-                    endDrops.append((run.tier.name, PortSet.all.subtracting(taken)))
+                    passed = passed.union(untaken)
+                } else if !untaken.isEmpty {
+                    endDrops.append((run.tier.name, untaken))
                 }
                 closed = PortSet.all.subtracting(passed)
             }
