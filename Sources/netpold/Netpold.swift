@@ -20,7 +20,7 @@ struct Netpold: ParsableCommand {
         version: version,
         subcommands: [
             Serve.self, Migrate.self, Apply.self, Export.self, Decide.self, Reach.self, Connectivity.self, Diff.self,
-            Lint.self,
+            Lint.self, Kubeconfig.self,
         ])
 
     /// Exit statuses: scripts branch on `decide`'s (as on `kubectl auth can-i`), so an error must
