@@ -21,7 +21,7 @@ extension Router {
         }
         let key = ObjectKey(kind: kind, namespace: target.namespace ?? "", name: name)
         switch request.method {
-        case "GET": return .json(try service.get(key).body)
+        case "GET": return try presentObject(request, kind, try service.get(key).body)
         case "PUT":
             let object = try decodeBody(request, target, pathName: name)
             let expected = try expectedResourceVersion(object.body)
@@ -107,7 +107,9 @@ extension Router {
         if document["metadata"] == nil || document["metadata"]!.objectValue != nil {
             document["metadata"] = .object(metadata)
         }
-        return try ObjectDecoder.decode(document, defaultNamespace: target.namespace)
+        return try Self.decodingStrictly(request, target.kind) { () throws(ValidationError) in
+            try ObjectDecoder.decode(document, defaultNamespace: target.namespace)
+        }
     }
 
     /// The resourceVersion the client last saw, from the decoded body (the decoder keeps the field).
@@ -155,7 +157,8 @@ extension Router {
         }
         var metadata: [String: JSONValue] = ["resourceVersion": .string(String(revision))]
         if let next { metadata["continue"] = .string(next) }
-        return .json(
+        return try presentList(
+            request, target.kind,
             .object([
                 "kind": .string(target.kind.kind + "List"), "apiVersion": .string(target.kind.apiVersion),
                 "metadata": .object(metadata), "items": .array(items),

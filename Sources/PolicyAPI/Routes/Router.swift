@@ -145,6 +145,7 @@ public struct Router: Sendable {
             let scope = target.namespace == nil ? "" : "/namespaces/{namespace}"
             return prefix + scope + "/" + target.kind.plural + (target.name == nil ? "" : "/{name}")
         }
+        if let route = KubernetesRoute(segments) { return route.label }
         let path = "/" + segments.joined(separator: "/")
         return knownPaths.contains(path) ? path : "other"
     }
@@ -152,6 +153,7 @@ public struct Router: Sendable {
     private func route(_ request: HTTPRequest, _ context: RequestContext) throws -> HTTPResponse {
         guard let fixedRoute = context.fixedRoute else {
             if let target = ResourcePath(context.segments) { return try handleResource(request, target) }
+            if let response = try kubernetesAPI(request, context.segments) { return response }
             throw APIError.routeNotFound(request.path)
         }
         switch fixedRoute {
@@ -164,12 +166,7 @@ public struct Router: Sendable {
             return .json(.object(["status": .string("ready"), "revision": .integer(service.current.revision)]))
         case .version:
             try allow(request, "GET")
-            return .json(
-                .object([
-                    "name": .string("netpold"), "version": .string(version),
-                    "schemaVersion": .string(service.repository.schemaVersions.last ?? ""),
-                    "migrations": .array(service.repository.schemaVersions.map { .string($0) }),
-                ]))
+            return .json(versionDocument())
         case .importBundle:
             try allow(request, "POST")
             return try importBundle(request)
