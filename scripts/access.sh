@@ -33,7 +33,9 @@ grep -q "$(cat "$work/admin")" "$work/err" "$work/out" && fail "a token appeared
 echo "the CLI sends tokens from a file or NETPOLD_TOKEN; no token is logged"
 kill "$server"; wait "$server" || true
 
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" -days 1 -subj "/CN=127.0.0.1" 2>/dev/null
+# kubectl (Go) checks the subject alternative names, not the common name.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" -days 1 -subj "/CN=127.0.0.1" \
+    -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
 start --tls-cert "$work/cert.pem" --tls-key "$work/key.pem"
 case "$url" in https://*) ;; *) fail "the server did not announce https: $url" ;; esac
 [ "$(curl -s --cacert "$work/cert.pem" -o /dev/null -w "%{http_code}" "$url/readyz")" = 200 ] || fail "HTTPS request failed"
@@ -53,6 +55,20 @@ grep -q "the certificate of $url is not trusted" "$work/cli-err" && grep -q -- "
 status=0; decide --server "${url/https/http}" >/dev/null 2>"$work/cli-err" || status=$?
 [ $status = 2 ] && grep -q "serving HTTPS" "$work/cli-err" || fail "plain HTTP to the HTTPS port was not explained: $(cat "$work/cli-err")"
 echo "the CLI talks HTTPS with --ca-file or --insecure-skip-tls-verify, and says why it refuses without them"
+
+# kubectl through `netpold kubeconfig`: the CA file and the token file by path. client-go sends a
+# bearer token over HTTPS only, so tokens are checked on an HTTPS server.
+kill "$server"; wait "$server" || true
+start --tls-cert "$work/cert.pem" --tls-key "$work/key.pem" --admin-token-file "$work/admin" --read-token-file "$work/read"
+"$BIN" kubeconfig --server "$url" --ca-file "$work/cert.pem" --token-file "$work/read" >"$work/read.kubeconfig"
+kubectl --kubeconfig "$work/read.kubeconfig" get namespaces -o name | grep -q "^namespace/cli$" \
+    || fail "kubectl over HTTPS with netpold kubeconfig (CA file, read token) could not list namespaces"
+kubectl --kubeconfig "$work/read.kubeconfig" delete namespace cli >/dev/null 2>"$work/kubectl-err" && fail "kubectl deleted with the read token"
+grep -q "Forbidden" "$work/kubectl-err" || fail "kubectl's refused delete did not say Forbidden: $(cat "$work/kubectl-err")"
+"$BIN" kubeconfig --server "$url" --ca-file "$work/cert.pem" --token-file "$work/admin" --namespace cli >"$work/admin.kubeconfig"
+kubectl --kubeconfig "$work/admin.kubeconfig" get pods 2>&1 | grep -q "No resources found in cli namespace" \
+    || fail "kubectl with the admin kubeconfig did not list the context's namespace"
+echo "kubectl with netpold kubeconfig: HTTPS trusting its CA file, the token file, the context's namespace"
 
 port=${url##*:}
 status=0; "$BIN" serve --db "$work/busy.db" --port "$port" --decision-log "$work/busy.log" >/dev/null 2>"$work/cli-err" || status=$?
