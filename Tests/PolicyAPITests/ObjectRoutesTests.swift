@@ -161,7 +161,8 @@ import Testing
     @Test func unknownRoutesAndMethodsAreStatuses() throws {
         let api = try APIHarness()
         #expect(api.send("GET", "/nope").status == 404)
-        #expect(api.send("PATCH", "/api/v1/namespaces/x").status == 405)
+        #expect(api.send("PATCH", "/api/v1/namespaces").status == 405)
+        #expect(api.send("TRACE", "/api/v1/namespaces/x").status == 405)
         #expect(api.send("POST", "/api/v1/namespaces", "{", contentType: "application/json").status == 400)
         #expect(api.send("POST", "/api/v1/namespaces", "x", contentType: "text/csv").status == 415)
     }

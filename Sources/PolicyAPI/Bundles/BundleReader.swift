@@ -145,8 +145,11 @@ public enum BundleReader {
     /// (``DocumentKinds``); the first invalid document fails the whole bundle, naming where it is.
     /// - Parameter defaultNamespace: the request's `namespace`: for documents that name none, and
     ///   a document that names another is refused, as kubectl refuses it.
+    /// - Parameter fieldValidation: as for a single object (`Warn` and `Ignore` leave unknown fields out).
     /// - Throws: ``InvalidDocument``; ``APIError`` (400) for a document in another namespace.
-    public static func decode(_ documents: [BundleDocument], defaultNamespace: String?) throws -> DecodedBundle {
+    public static func decode(
+        _ documents: [BundleDocument], defaultNamespace: String?, fieldValidation: FieldValidation = .strict
+    ) throws -> DecodedBundle {
         var bundle = DecodedBundle()
         for document in documents {
             let metadata = document.value["metadata"]
@@ -174,7 +177,9 @@ public enum BundleReader {
                 continue
             }
             do {
-                bundle.objects.append(try ObjectDecoder.decode(document.value, defaultNamespace: defaultNamespace))
+                bundle.objects.append(
+                    try ObjectDecoder.decode(document.value, defaultNamespace: defaultNamespace, fieldValidation: fieldValidation)
+                )
                 bundle.locations.append(document.location)
             } catch {
                 throw InvalidDocument(error, in: document)

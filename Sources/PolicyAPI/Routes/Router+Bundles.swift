@@ -15,7 +15,8 @@ extension Router {
             throw APIError.badRequest("namespace \"\(namespace)\": \(problem)")
         }
         let documents = try BundleReader.documents(from: request)
-        let bundle = try BundleReader.decode(documents, defaultNamespace: namespace)
+        let fieldValidation = try importFieldValidation(request)
+        let bundle = try BundleReader.decode(documents, defaultNamespace: namespace, fieldValidation: fieldValidation)
         let options = ImportOptions(
             createImpliedNamespaces: createNamespaces, locations: bundle.locations)
         // A dry run compiles what the import would leave (never published), to report its findings.
@@ -46,6 +47,7 @@ extension Router {
                 "revision": .integer(revision), "dryRun": .bool(dryRun), "results": .array(results), "skipped": .array(skipped),
                 "warnings": .array(warnings.map(\.json)),
             ]))
+        if fieldValidation == .warn { response.headers += unknownFieldHeaders(bundle) }
         response.headers += Self.warningHeaders(warnings)
         return response
     }

@@ -97,25 +97,4 @@ extension Router {
         clock_gettime(CLOCK_REALTIME, &spec)
         return Int64(spec.tv_sec)
     }
-
-    /// Decodes a write body; with `fieldValidation=Strict` (what kubectl sends), unknown fields are
-    /// refused as the API server refuses them: `400 BadRequest`, `<Kind> in version "<v>" cannot be
-    /// handled as a <Kind>: strict decoding error: unknown field "spec.x"`, before anything else is
-    /// checked. Without it they are `422 Invalid` with the object's other faults, as before.
-    static func decodingStrictly(
-        _ request: HTTPRequest, _ kind: ResourceKind, _ decode: () throws(ValidationError) -> DecodedObject
-    ) throws -> DecodedObject {
-        do {
-            return try decode()
-        } catch {
-            let unknown = error.causes.filter { $0.reason == "FieldValueUnknown" }
-            guard request.query["fieldValidation"] == "Strict", !unknown.isEmpty else { throw error }
-            let fields = unknown.map { "unknown field \"\($0.field)\"" }.joined(separator: ", ")
-            throw APIError(
-                code: 400, reason: "BadRequest",
-                message: "\(kind.kind) in version \"\(kind.version)\" cannot be handled as a \(kind.kind): "
-                    + "strict decoding error: \(fields)",
-                causes: unknown)
-        }
-    }
 }

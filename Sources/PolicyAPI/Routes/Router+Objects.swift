@@ -13,9 +13,10 @@ extension Router {
                 if kind.isNamespaced, target.namespace == nil {
                     throw APIError.methodNotAllowed("POST", request.path + " (name a namespace: /namespaces/{ns}/\(kind.plural))")
                 }
-                let object = try decodeBody(request, target, pathName: nil)
-                let record = try service.create(object)
-                return withFindings(.json(record.body, status: 201), about: object.key)
+                let options = try WriteOptions(request, .create)
+                let object = try decodeBody(request, target, pathName: nil, options: options)
+                let record = try service.create(object, dryRun: options.dryRun)
+                return withFindings(.json(record.body, status: 201), about: object, options)
             default: throw APIError.methodNotAllowed(request.method, request.path)
             }
         }
@@ -23,14 +24,18 @@ extension Router {
         switch request.method {
         case "GET": return try presentObject(request, kind, try service.get(key).body)
         case "PUT":
-            let object = try decodeBody(request, target, pathName: name)
+            let options = try WriteOptions(request, .update)
+            let object = try decodeBody(request, target, pathName: name, options: options)
             let expected = try expectedResourceVersion(object.body)
-            let (record, created) = try service.replace(object, expectedResourceVersion: expected)
-            return withFindings(.json(record.body, status: created ? 201 : 200), about: object.key)
+            let (record, created) = try service.replace(object, expectedResourceVersion: expected, dryRun: options.dryRun)
+            return withFindings(.json(record.body, status: created ? 201 : 200), about: object, options)
+        case "PATCH": return try patch(request, target, key)
         case "DELETE":
-            let deletion = try service.delete(key)
+            let options = try DeleteOptions(request)
+            let deletion = try service.delete(key, dryRun: options.dryRun, precondition: options.check)
             guard kind == .namespace else { return .json(deletion.record.body) }
             let status = Self.namespaceDeleted(deletion)
+            if options.dryRun { return .json(status) }
             // The request line alone would not say that a namespace took its contents with it.
             logger.info("\(status["message"]?.stringValue ?? "")", metadata: ["revision": "\(deletion.revision)"])
             return .json(status)
@@ -39,9 +44,9 @@ extension Router {
     }
 
     /// A written policy's findings, as `Warning` headers (the body is the object, as Kubernetes answers).
-    private func withFindings(_ response: HTTPResponse, about key: ObjectKey) -> HTTPResponse {
+    private func withFindings(_ response: HTTPResponse, about object: DecodedObject, _ options: WriteOptions) -> HTTPResponse {
         var response = response
-        response.headers += Self.warningHeaders(findings(about: [key]))
+        response.headers += writeWarnings(object, fieldValidation: options.fieldValidation, dryRun: options.dryRun)
         return response
     }
 
@@ -78,7 +83,9 @@ extension Router {
     }
 
     /// Decodes and validates a write body; the path's namespace and name win, and a body naming others is refused.
-    private func decodeBody(_ request: HTTPRequest, _ target: ResourcePath, pathName: String?) throws -> DecodedObject {
+    private func decodeBody(_ request: HTTPRequest, _ target: ResourcePath, pathName: String?, options: WriteOptions) throws
+        -> DecodedObject
+    {
         var document = try BundleReader.object(from: request)
         guard case .object = document else { throw APIError.badRequest("the request body must be an object") }
         if document["apiVersion"] == nil { document["apiVersion"] = .string(target.kind.apiVersion) }
@@ -107,13 +114,13 @@ extension Router {
         if document["metadata"] == nil || document["metadata"]!.objectValue != nil {
             document["metadata"] = .object(metadata)
         }
-        return try Self.decodingStrictly(request, target.kind) { () throws(ValidationError) in
-            try ObjectDecoder.decode(document, defaultNamespace: target.namespace)
-        }
+        return try decodeWrite(
+            document, target, fieldValidation: options.fieldValidation, verb: pathName == nil ? .create : .update,
+            asAPIServer: options.fieldValidationGiven)
     }
 
     /// The resourceVersion the client last saw, from the decoded body (the decoder keeps the field).
-    private func expectedResourceVersion(_ document: JSONValue) throws -> Int64? {
+    func expectedResourceVersion(_ document: JSONValue) throws -> Int64? {
         guard let text = document["metadata"]?["resourceVersion"]?.stringValue, !text.isEmpty else { return nil }
         guard let value = Int64(text) else {
             throw APIError.invalidField("metadata.resourceVersion", "\"\(text)\": must be a resourceVersion this server issued")

@@ -241,23 +241,27 @@ public final class PolicyService: Sendable {
         }
     }
 
-    /// Creates an object.
+    /// Creates an object (with `dryRun`, checks everything and stores nothing: the answer is the
+    /// object as it would be stored, without a resourceVersion).
     /// - Throws: ``ServiceError/alreadyExists(_:)``; ``ServiceError/notFound(_:)`` when its namespace is missing.
-    public func create(_ object: DecodedObject) throws -> StoredRecord {
-        try commit { transaction, changes in
+    public func create(_ object: DecodedObject, dryRun: Bool = false) throws -> StoredRecord {
+        try commit(dryRun: dryRun) { transaction, changes in
             if object.key.kind.isNamespaced { try requireNamespace(object.key.namespace, in: transaction) }
             if try transaction.get(object.key) != nil { throw ServiceError.alreadyExists(object.key) }
             changes.append(.upsert(object.model))
-            return try transaction.put(object.key, body: object.body, existing: nil)
+            let record = try transaction.put(object.key, body: object.body, existing: nil)
+            return dryRun ? record.asDryRun(existing: nil) : record
         }.result
     }
 
     /// Creates or replaces an object.
     /// - Throws: ``ServiceError/conflict(_:)`` for a stale `expectedResourceVersion` (``ServiceError/notFound(_:)``
     ///   when the object is gone); ``ServiceError/notFound(_:)`` when its namespace is missing.
-    public func replace(_ object: DecodedObject, expectedResourceVersion: Int64?) throws -> (record: StoredRecord, created: Bool)
-    {
-        try commit { transaction, changes in
+    ///   With `dryRun`, stores nothing (the answer keeps the stored resourceVersion).
+    public func replace(_ object: DecodedObject, expectedResourceVersion: Int64?, dryRun: Bool = false) throws -> (
+        record: StoredRecord, created: Bool
+    ) {
+        try commit(dryRun: dryRun) { transaction, changes in
             if object.key.kind.isNamespaced { try requireNamespace(object.key.namespace, in: transaction) }
             let existing = try transaction.get(object.key)
             if let expectedResourceVersion, expectedResourceVersion != existing?.resourceVersion {
@@ -267,7 +271,8 @@ public final class PolicyService: Sendable {
                 return (existing, false)
             }
             changes.append(.upsert(object.model))
-            return (try transaction.put(object.key, body: object.body, existing: existing), existing == nil)
+            let record = try transaction.put(object.key, body: object.body, existing: existing)
+            return (dryRun ? record.asDryRun(existing: existing) : record, existing == nil)
         }.result
     }
 
@@ -280,11 +285,15 @@ public final class PolicyService: Sendable {
         public let revision: Int64
     }
 
-    /// Deletes an object (a namespace with everything in it).
-    /// - Throws: ``ServiceError/notFound(_:)``.
-    public func delete(_ key: ObjectKey) throws -> Deletion {
-        let (revision, (record, contents)) = try commit { transaction, changes in
+    /// Deletes an object (a namespace with everything in it); with `dryRun`, only checks that it could.
+    /// - Parameter precondition: given the stored object inside the transaction; throws to refuse.
+    /// - Throws: ``ServiceError/notFound(_:)``; what `precondition` throws.
+    public func delete(
+        _ key: ObjectKey, dryRun: Bool = false, precondition: ((StoredRecord) throws -> Void)? = nil
+    ) throws -> Deletion {
+        let (revision, (record, contents)) = try commit(dryRun: dryRun) { transaction, changes in
             guard let existing = try transaction.get(key) else { throw ServiceError.notFound(key) }
+            try precondition?(existing)
             var contents: [ResourceKind: Int] = [:]
             if key.kind == .namespace {
                 for inner in try transaction.keys(inNamespace: key.name) {

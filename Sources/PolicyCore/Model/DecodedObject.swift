@@ -20,6 +20,8 @@ public struct DecodedObject: Sendable, Hashable {
     public var model: Model
     /// What the document was before conversion (`policy (v1)`), when it was converted.
     public var convertedFrom: String?
+    /// The paths of the unknown fields left out of ``body`` (`spec.foo`), when decoding was not strict.
+    public var unknownFields: [String] = []
 
     public init(key: ObjectKey, body: JSONValue, model: Model, convertedFrom: String? = nil) {
         self.key = key

@@ -1,8 +1,13 @@
 /// Collects every field error found while reading one document.
 public final class FieldErrors {
     public private(set) var causes: [FieldError] = []
-    public init() {}
+    /// Whether unknown members are set aside in ``dropped`` rather than reported (`fieldValidation=Warn|Ignore`).
+    public let dropsUnknownFields: Bool
+    /// The unknown members set aside: the path of the object holding each, and its name.
+    public private(set) var dropped: [(parent: String, key: String)] = []
+    public init(dropsUnknownFields: Bool = false) { self.dropsUnknownFields = dropsUnknownFields }
     public func add(_ error: FieldError) { causes.append(error) }
+    public func drop(_ key: String, in parent: String) { dropped.append((parent, key)) }
     public var isEmpty: Bool { causes.isEmpty }
 }
 
@@ -31,6 +36,10 @@ public struct FieldReader {
     /// Reports each member not in `known`; a near miss gets a "did you mean" hint.
     public func rejectUnknown(_ known: [String]) {
         for key in members.keys.sorted() where !known.contains(key) {
+            if errors.dropsUnknownFields {
+                errors.drop(key, in: path)
+                continue
+            }
             var message = "unknown field \"\(key)\""
             if let suggestion = FieldReader.suggestion(for: key, among: known) {
                 message += " (did you mean \(suggestion)?)"

@@ -11,11 +11,21 @@ public enum ObjectDecoder {
 
     /// Decodes a document of any stored kind.
     /// - Parameter defaultNamespace: the namespace for a namespaced object whose metadata names none.
+    /// - Parameter fieldValidation: what to do with fields no decoder knows: refuse them (`strict`,
+    ///   each a `FieldValueUnknown` cause), or leave them out of the body (listed in ``DecodedObject/unknownFields``).
     /// - Throws: ``ValidationError`` listing every cause.
-    public static func decode(_ document: JSONValue, defaultNamespace: String? = nil) throws(ValidationError)
+    public static func decode(
+        _ document: JSONValue, defaultNamespace: String? = nil, fieldValidation: FieldValidation = .strict
+    ) throws(ValidationError) -> DecodedObject {
+        let errors = FieldErrors(dropsUnknownFields: fieldValidation != .strict)
+        var decoded = try decode(document, defaultNamespace: defaultNamespace, errors: errors)
+        if !errors.dropped.isEmpty { decoded.removeUnknownFields(errors.dropped) }
+        return decoded
+    }
+
+    private static func decode(_ document: JSONValue, defaultNamespace: String?, errors: FieldErrors) throws(ValidationError)
         -> DecodedObject
     {
-        let errors = FieldErrors()
         guard let root = FieldReader(document, at: "", errors: errors) else {
             throw ValidationError(
                 kind: "", name: "",
@@ -33,7 +43,8 @@ public enum ObjectDecoder {
         if CalicoV1Converter.isV1Policy(apiVersion: apiVersion, kind: kindName) {
             let converted = CalicoV1Converter.convert(document, errors: errors)
             if !errors.isEmpty { throw ValidationError(kind: "policy", name: name, causes: errors.causes) }
-            var decoded = try decode(converted, defaultNamespace: nil)
+            // The same collector: unknown fields of the v1 document and of its conversion are both left out.
+            var decoded = try decode(converted, defaultNamespace: nil, errors: errors)
             decoded.convertedFrom = "policy (v1)"
             return decoded
         }
@@ -130,6 +141,15 @@ public enum ObjectDecoder {
         }
         if let labels = metadata.stringMap("labels") {
             NameRules.validateLabels(labels, at: "metadata.labels", errors: errors)
+        }
+        // The API server stores these with `omitempty`: an empty one is no field at all (else
+        // `kubectl diff` of an unchanged object shows `annotations: {}`).
+        if var members = body["metadata"]?.objectValue {
+            for field in ["labels", "annotations", "finalizers", "ownerReferences"]
+            where members[field] == .object([:]) || members[field] == .array([]) {
+                members[field] = nil
+            }
+            body["metadata"] = .object(members)
         }
         if let annotations = metadata.stringMap("annotations") {
             for key in annotations.keys.sorted() {
