@@ -2,8 +2,10 @@
 # The real kubectl against a real netpold, with kubectl's default flags: discovery (api-versions,
 # api-resources), version, get with server-side tables (default and -o wide, one namespace and all
 # of them, label selectors, -o name, -o jsonpath), the Calico and admin kinds, create and apply of a
-# new NetworkPolicy (kubectl reads /openapi/v3 to decide how to validate it) and errors as kubectl
-# prints them. Prints every mismatch, expected and got, and exits 1 if there was one.
+# new NetworkPolicy (kubectl reads /openapi/v3 to decide how to validate it), the writes kubectl
+# makes with PATCH (apply twice: unchanged; after an edit: configured and merged; label, annotate,
+# edit with a scripted EDITOR, diff, replace, apply --server-side and --dry-run=server, a Calico
+# policy through merge patches, delete -f and delete KIND NAME), and errors as kubectl prints them. Prints every mismatch, expected and got, and exits 1 if there was one.
 #   scripts/kubectl-check.sh [NETPOLD_BINARY]     (default .build/debug/netpold; KUBECTL=... for another kubectl)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -252,6 +254,65 @@ sed 's/name: cache-from-web/name: typo/; s/^  podSelector:/  podSelectr: {}\n  p
     "$work/cache-from-web.yaml" >"$work/typo.yaml"
 expect_error "unknown field" "Error from server (BadRequest): error when creating \"$work/typo.yaml\": NetworkPolicy in version \"v1\" cannot be handled as a NetworkPolicy: strict decoding error: unknown field \"spec.podSelectr\"" \
     -- create -f "$work/typo.yaml"
+
+# Writes kubectl makes with PATCH: client-side apply (strategic merge for Kubernetes kinds, merge
+# patch for Calico's), label, annotate, edit, diff, replace, server-side apply, dry runs, delete -f.
+expect_output "apply twice: unchanged" "networkpolicy.networking.k8s.io/storefront-from-web unchanged" \
+    -- apply -f "$work/storefront-from-web.yaml"
+sed 's/app: web/role: backend/' "$work/storefront-from-web.yaml" >"$work/storefront-edited.yaml"
+expect_output "apply after an edit: configured" "networkpolicy.networking.k8s.io/storefront-from-web configured" \
+    -- apply -f "$work/storefront-edited.yaml"
+expect_output "the store has the merge" "backend" \
+    -- get netpol -n shop storefront-from-web -o jsonpath='{.spec.ingress[0].from[0].podSelector.matchLabels.role}'
+expect_output "label" "pod/web labeled" -- label pod -n shop web tier=edge
+expect_output "annotate" "pod/web annotated" -- annotate pod -n shop web owner=shop-team
+expect_output "labels and annotations stored" "edge shop-team" \
+    -- get pod -n shop web -o jsonpath='{.metadata.labels.tier} {.metadata.annotations.owner}'
+printf '#!/bin/sh\nsed -i "s/role: frontend/role: backend/" "$1"\n' >"$work/editor.sh"
+chmod +x "$work/editor.sh"
+checks=$((checks + 1))
+if EDITOR="$work/editor.sh" k edit netpol -n shop storefront-from-web >"$work/edit.out" 2>&1 \
+    && [ "$(k get netpol -n shop storefront-from-web -o jsonpath='{.spec.podSelector.matchLabels.role}')" = backend ]; then
+    echo "ok   edit with EDITOR scripted: $(cat "$work/edit.out")"
+else
+    failures=$((failures + 1))
+    echo "FAIL edit with EDITOR scripted: $(cat "$work/edit.out")"
+fi
+checks=$((checks + 1))
+k diff -f "$work/storefront-from-web.yaml" >"$work/diff.out" 2>&1
+status=$?
+if [ "$status" = 1 ] && grep -q -- "-          role: backend" "$work/diff.out" && grep -q "+          app: web" "$work/diff.out"; then
+    echo "ok   diff -f shows the change and exits 1"
+else
+    failures=$((failures + 1))
+    echo "FAIL diff -f (exit $status):"
+    sed 's/^/    /' "$work/diff.out"
+fi
+expect_output "apply --dry-run=server" "networkpolicy.networking.k8s.io/storefront-from-web configured (server dry run)" \
+    -- apply --dry-run=server -f "$work/storefront-from-web.yaml"
+expect_output "a dry run stores nothing" "backend" \
+    -- get netpol -n shop storefront-from-web -o jsonpath='{.spec.ingress[0].from[0].podSelector.matchLabels.role}'
+expect_output "replace -f" "networkpolicy.networking.k8s.io/storefront-from-web replaced" \
+    -- replace -f "$work/storefront-from-web.yaml"
+expect_output "apply --server-side" "networkpolicy.networking.k8s.io/cache-from-web serverside-applied" \
+    -- apply --server-side -f "$work/cache-from-web.yaml"
+printf 'apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata:\n  name: kubectl-deny-web\nspec:\n  order: 10\n  selector: app == "web"\n  ingress:\n  - action: Deny\n' >"$work/gnp.yaml"
+expect_output "apply a Calico policy" "globalnetworkpolicy.projectcalico.org/kubectl-deny-web created" -- apply -f "$work/gnp.yaml"
+sed 's/order: 10/order: 20/' "$work/gnp.yaml" >"$work/gnp-edited.yaml"
+expect_output "apply it again, edited (merge patch)" "globalnetworkpolicy.projectcalico.org/kubectl-deny-web configured" \
+    -- apply -f "$work/gnp-edited.yaml"
+expect_output "delete -f" 'globalnetworkpolicy.projectcalico.org "kubectl-deny-web" deleted' -- delete -f "$work/gnp-edited.yaml"
+expect_output "delete KIND NAME" 'networkpolicy.networking.k8s.io "cache-from-web" deleted' -- delete netpol -n shop cache-from-web
+sed 's/name: cache-from-web/name: invalid/; s/port: 6379/port: 70000/' "$work/cache-from-web.yaml" >"$work/invalid.yaml"
+checks=$((checks + 1))
+k create -f "$work/invalid.yaml" >/dev/null 2>"$work/stderr"
+if grep -q 'Error from server (Invalid)\|is invalid' "$work/stderr" && grep -q 'spec.ingress\[0\].ports\[0\].port' "$work/stderr"; then
+    echo "ok   an invalid object: $(head -1 "$work/stderr")"
+else
+    failures=$((failures + 1))
+    echo "FAIL an invalid object:"
+    sed 's/^/    /' "$work/stderr"
+fi
 
 echo
 if [ "$failures" -ne 0 ]; then
