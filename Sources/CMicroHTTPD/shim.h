@@ -5,6 +5,8 @@
 #include <microhttpd.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/eventfd.h>
+#include <poll.h>
 
 /// Receives libmicrohttpd's error messages, already formatted (Swift cannot take a va_list format).
 typedef void (*netpold_log_sink)(void *context, const char *message);
@@ -70,3 +72,16 @@ static inline unsigned int netpold_mhd_connection_count(struct MHD_Daemon *daemo
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
     return info == NULL ? 0 : info->num_connections;
 }
+
+/// The socket of a connection, for noticing a client that hangs up while its connection is suspended
+/// (libmicrohttpd watches no suspended socket); -1 if unknown.
+static inline int netpold_mhd_connection_fd(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info == NULL ? -1 : (int)info->connect_fd;
+}
+
+/// A non-blocking eventfd, to wake a thread sleeping in poll(2) (not exported by Swift's Glibc module).
+static inline int netpold_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
+
+/// POLLRDHUP: the peer closed its end (Linux; Swift's Glibc module leaves it out).
+static inline short netpold_pollrdhup(void) { return 0x2000; }

@@ -56,7 +56,7 @@ let accessHandler: MHD_AccessHandlerCallback = {
         // Called again after a background thread resumed the connection.
         guard var response = answer.take() else { return .YES }
         if context.draining.load(ordering: .relaxed) { response.headers.append(("Connection", "close")) }
-        return send(response, on: connection, method: method)
+        return send(response, on: connection, method: method, context: context)
     }
 
     let request = HTTPRequest(
@@ -78,7 +78,7 @@ let accessHandler: MHD_AccessHandlerCallback = {
     }
     var response = context.handler(request)
     if context.draining.load(ordering: .relaxed) { response.headers.append(("Connection", "close")) }
-    return send(response, on: connection, method: method)
+    return send(response, on: connection, method: method, context: context)
 }
 
 /// Releases the per-request state, also for requests the client aborted.
@@ -114,9 +114,16 @@ private func collect(_ connection: OpaquePointer?, _ kind: MHD_ValueKind) -> [St
     return pairs
 }
 
-private func send(_ response: HTTPResponse, on connection: OpaquePointer?, method: UnsafePointer<CChar>?) -> MHD_Result {
+private func send(
+    _ response: HTTPResponse, on connection: OpaquePointer?, method: UnsafePointer<CChar>?, context: ServerContext? = nil
+) -> MHD_Result {
     let mhdResponse: OpaquePointer?
-    if let stream = response.stream {
+    if let events = response.events, let connection, let context {
+        mhdResponse =
+            method.map { strcmp($0, "HEAD") != 0 } ?? true
+            ? eventResponse(events, on: connection, context: context)
+            : streamedResponse(HTTPBodyStream { nil }, produce: false)
+    } else if let stream = response.stream {
         mhdResponse = streamedResponse(stream, produce: method.map { strcmp($0, "HEAD") != 0 } ?? true)
     } else {
         mhdResponse = response.body.withUnsafeBytes { bytes in

@@ -9,6 +9,9 @@ public struct HTTPResponse: Sendable {
     /// A body written as it is produced, sent instead of ``body`` with chunked transfer encoding
     /// (HTTP/1.0 clients: ended by closing the connection); its length is never known in advance.
     public var stream: HTTPBodyStream?
+    /// A body that may wait for data without holding a thread (a watch), sent instead of ``body``
+    /// and ``stream``; see ``HTTPEventStream``.
+    public var events: HTTPEventStream?
 
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.status = status
@@ -23,6 +26,12 @@ public struct HTTPResponse: Sendable {
         self.headers = headers
         self.body = []
         self.stream = stream
+    }
+
+    /// A response whose body is a stream of events that may wait between them.
+    public init(status: Int, contentType: String, events: HTTPEventStream) {
+        self.init(status: status, contentType: contentType, body: [])
+        self.events = events
     }
 
     /// A response with a body of the given content type.

@@ -106,6 +106,8 @@ public final class HTTPServer: Sendable {
         // instead of hanging in the backlog while the workers finish.
         let listenSocket = MHD_quiesce_daemon(daemon)
         if listenSocket >= 0 { close(listenSocket) }
+        // Event streams (watches) wait for events without end: they end now, after what they sent.
+        context.eventStreams.endAll()
         let deadline = ContinuousClock.now + .milliseconds(Int(graceSeconds * 1000))
         while context.requestsInFlight.load(ordering: .relaxed) > 0, ContinuousClock.now < deadline {
             usleep(5_000)
@@ -118,7 +120,11 @@ public final class HTTPServer: Sendable {
             }
         }
         MHD_stop_daemon(daemon)
+        context.eventStreams.stop()
     }
+
+    /// Event streams (``HTTPEventStream``) being sent now.
+    public var eventStreamCount: Int { context.takeUnretainedValue().eventStreams.count }
 
     /// Background handlers still executing after ``stop(graceSeconds:)`` gave up waiting for them.
     public var unfinishedBackgroundWork: Int { context.takeUnretainedValue().background.handlersExecuting }

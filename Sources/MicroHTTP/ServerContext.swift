@@ -16,6 +16,8 @@ final class ServerContext: Sendable {
     let requestsInFlight = Atomic<Int>(0)
     /// Answers being computed off the event loop, with their suspended connections.
     let background = BackgroundRequests()
+    /// Event streams being sent, and the thread that wakes them and notices clients that hang up.
+    let eventStreams = EventStreamMonitor()
 
     init(configuration: HTTPServerConfiguration, handler: @escaping HTTPHandler, lane: @escaping HTTPLaneSelector) {
         self.handler = handler

@@ -10,6 +10,8 @@ public struct WriteTransaction: ~Copyable {
     /// The revision this transaction writes.
     public let revision: Int64
     public private(set) var hasWritten = false
+    /// The writes made so far, when recording (``recordWrites(upTo:)``).
+    public private(set) var log = WriteLog(limit: 0)
 
     init(connection: consuming SQLiteConnection, revision: Int64) {
         self.connection = connection
@@ -18,6 +20,11 @@ public struct WriteTransaction: ~Copyable {
 
     /// Gives the connection back to ``PolicyRepository/write(dryRun:_:)``.
     consuming func end() -> SQLiteConnection { connection }
+
+    /// Records every following put and delete in ``log``, as long as there are at most `limit`.
+    public mutating func recordWrites(upTo limit: Int) {
+        log = WriteLog(limit: max(0, limit))
+    }
 
     /// The object as stored before this transaction's changes to it.
     public func get(_ key: ObjectKey) throws -> StoredRecord? {
@@ -58,22 +65,49 @@ public struct WriteTransaction: ~Copyable {
         metadata["creationTimestamp"] = .string(created)
         metadata["resourceVersion"] = .string(String(revision))
         stored["metadata"] = .object(metadata)
+        let json = JSONWriter.bytes(stored)
         try connection.query(
             .upsertObject,
             [
                 .text(key.kind.storageName), .text(key.namespace), .text(key.name), .text(uid), .integer(revision),
-                .text(created), .text(JSONWriter.string(stored)),
+                .text(created), .text(String(decoding: json, as: UTF8.self)),
             ])
         hasWritten = true
+        if log.wanted {
+            let labels = WriteLog.labels(stored)
+            var previous: ObjectWrite.Previous?
+            if let existing {
+                let before = WriteLog.labels(existing.body)
+                if before != labels {
+                    previous = ObjectWrite.Previous(labels: before, json: WriteLog.json(existing.body, resourceVersion: revision))
+                }
+            }
+            log.append(
+                ObjectWrite(
+                    action: existing == nil ? .added : .modified, key: key, labels: labels, json: json, previous: previous))
+        }
         return StoredRecord(key: key, uid: uid, resourceVersion: revision, creationTimestamp: created, body: stored)
     }
 
     /// Deletes an object; true if it existed.
     @discardableResult
     public mutating func delete(_ key: ObjectKey) throws -> Bool {
+        // The body as stored, for watches: scanned, not parsed (a namespace delete may take thousands).
+        var before: [UInt8]?
+        if log.wanted {
+            try connection.query(.readObject, [.text(key.kind.storageName), .text(key.namespace), .text(key.name)]) { row in
+                before = Array(row.text(3).utf8)
+            }
+        }
         try connection.query(.deleteObject, [.text(key.kind.storageName), .text(key.namespace), .text(key.name)])
         let deleted = connection.changes > 0
         if deleted { hasWritten = true }
+        if deleted, let before {
+            let json =
+                try StoredJSON.settingResourceVersion(before, to: revision)
+                ?? WriteLog.json(JSONParser.parse(before), resourceVersion: revision)
+            log.append(ObjectWrite(action: .deleted, key: key, labels: StoredJSON.labels(before), json: json, previous: nil))
+        }
         return deleted
     }
 }

@@ -77,6 +77,15 @@ extension Netpold {
         @Option(help: "Connections (pairs) a connectivity answer may list; above it the question must be narrowed (422).")
         var maxConnections: Int = 1_000_000
 
+        @Option(
+            help:
+                "Watches (GET ...?watch=true) open at once; more are refused with 429. Each holds a connection: keep it well below --connection-limit."
+        )
+        var maxWatches: Int = 500
+
+        @Option(help: "Changes kept for watches; a watch from an older resourceVersion gets 410 Expired.")
+        var watchHistory: Int = 10_000
+
         /// `--log-level`: swift-log's levels, by name.
         enum LogLevel: String, ExpressibleByArgument, CaseIterable {
             case trace, debug, info, notice, warning, error, critical
@@ -125,7 +134,10 @@ extension Netpold {
             let migrationList = try Migration.load(from: MigrationsLocator.find(migrations))
             let repository = try PolicyRepository(path: db, migrations: migrationList)
             defer { if !started { repository.close() } }
-            let service = try PolicyService(repository: repository)
+            guard maxWatches >= 0, watchHistory >= 1 else {
+                throw ValidationError("--max-watches must not be negative and --watch-history must be at least 1")
+            }
+            let service = try PolicyService(repository: repository, watchHistory: watchHistory)
             var options = RouterOptions()
             options.accessControl = AccessControl(
                 adminToken: try Secret.load(file: adminTokenFile, environment: "NETPOLD_ADMIN_TOKEN"),
@@ -141,6 +153,12 @@ extension Netpold {
             guard importQueueTimeout >= 0 else { throw ValidationError("--import-queue-timeout must not be negative") }
             guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
             options.maxConnections = maxConnections
+            options.watch.maxWatches = maxWatches
+            if maxWatches > connectionLimit / 2 {
+                logger.warning(
+                    "--max-watches \(maxWatches) is more than half of --connection-limit \(connectionLimit): open watches could leave too few connections for other requests"
+                )
+            }
             options.heavyWork = HeavyWorkGate(
                 limit: maxConcurrentImports, timeout: .milliseconds(Int(importQueueTimeout * 1000)), lowersPriority: true)
             var apiLogger = Logger(label: "netpold.api")
@@ -157,7 +175,11 @@ extension Netpold {
             let httpLogger = Logger(label: "netpold.http")
             configuration.errorLog = { message in
                 // Clients that hang up or stall are routine on a busy server; anything else is not.
-                let routine = ["closed by remote", "incomplete request", "timed out", "TLS handshake", "Error receiving"]
+                // (A watch's client that goes away meets "no longer available for sending".)
+                let routine = [
+                    "closed by remote", "incomplete request", "timed out", "TLS handshake", "Error receiving",
+                    "no longer available for sending", "forcibly closed by remote peer",
+                ]
                 if routine.contains(where: message.contains) {
                     httpLogger.debug("\(message)")
                 } else {

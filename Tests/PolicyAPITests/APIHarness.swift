@@ -23,11 +23,12 @@ let quietLogger: Logger = {
 struct APIHarness {
     let router: Router
 
-    init(path: String = ":memory:", options: RouterOptions = RouterOptions()) throws {
+    init(path: String = ":memory:", options: RouterOptions = RouterOptions(), watchHistory: Int = 10_000) throws {
         let repository = try PolicyRepository(
             path: path, migrations: try Migration.load(from: repositoryRoot + "/migrations"))
         router = Router(
-            service: try PolicyService(repository: repository), version: "test", options: options, logger: quietLogger)
+            service: try PolicyService(repository: repository, watchHistory: watchHistory), version: "test", options: options,
+            logger: quietLogger)
     }
 
     @discardableResult

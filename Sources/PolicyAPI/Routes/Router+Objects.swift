@@ -8,7 +8,7 @@ extension Router {
         let kind = target.kind
         guard let name = target.name else {
             switch request.method {
-            case "GET": return try list(request, target)
+            case "GET": return try Self.wantsWatch(request) ? watch(request, target) : list(request, target)
             case "POST":
                 if kind.isNamespaced, target.namespace == nil {
                     throw APIError.methodNotAllowed("POST", request.path + " (name a namespace: /namespaces/{ns}/\(kind.plural))")
@@ -148,12 +148,15 @@ extension Router {
             guard let decoded = ContinueToken.decode(token) else { throw APIError.badRequest("invalid continue token") }
             after = decoded
         }
+        let fields = try FieldQuery.parse(request.query["fieldSelector"])
         let (revision, records) = try service.repository.list(target.kind, namespace: target.namespace, after: after)
         var items: [JSONValue] = []
         var next: String?
         for record in records {
             let labels = record.body["metadata"]?["labels"]?.stringMap ?? [:]
-            guard query?.matches(labels) ?? true else { continue }
+            guard query?.matches(labels) ?? true,
+                fields?.matches(namespace: record.key.namespace, name: record.key.name) ?? true
+            else { continue }
             if items.count == limit {
                 let last = items.last!["metadata"]!
                 next = ContinueToken.encode(

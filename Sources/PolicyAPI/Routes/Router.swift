@@ -16,6 +16,8 @@ public struct RouterOptions: Sendable {
     public var heavyWork = HeavyWorkGate()
     /// The most entries a connectivity answer may list (`--max-connections`).
     public var maxConnections = 1_000_000
+    /// Watches: how many at once, bookmarks, the default timeout.
+    public var watch = WatchOptions()
 
     public init(
         metrics: Metrics = Metrics(), decisionRecorder: (any DecisionRecorder)? = nil, openAPI: String? = nil,

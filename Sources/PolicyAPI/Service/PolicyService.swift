@@ -9,6 +9,8 @@ import Synchronization
 /// evaluate outside it.
 public final class PolicyService: Sendable {
     public let repository: PolicyRepository
+    /// The committed writes of the latest revisions, for watches.
+    public let changeFeed: ChangeFeed
     private let writer: Mutex<PolicySnapshot>
     private let compiled: Mutex<CompiledPolicySet>
     /// The connectivity index of the latest compiled set a set answer asked about, and the
@@ -124,9 +126,11 @@ public final class PolicyService: Sendable {
     private let compileStats = Mutex<(count: Int, lastSeconds: Double, totalSeconds: Double)>((1, 0, 0))
 
     /// Loads every stored object and compiles the evaluator.
-    public init(repository: PolicyRepository) throws {
+    /// - Parameter watchHistory: the most events ``changeFeed`` holds.
+    public init(repository: PolicyRepository, watchHistory: Int = 10_000) throws {
         self.repository = repository
         let (revision, records) = try repository.loadAll()
+        changeFeed = ChangeFeed(capacity: watchHistory, revision: revision)
         var models: [DecodedObject.Model] = []
         for record in records {
             do {
@@ -193,10 +197,11 @@ public final class PolicyService: Sendable {
     ) throws -> (revision: Int64, result: T) {
         try writer.withLock { snapshot in
             var changes: [SnapshotChange] = []
-            let (revision, result) = try repository.write(dryRun: dryRun) { transaction in
+            let (revision, (result, log)) = try repository.write(dryRun: dryRun) { transaction in
+                if !dryRun { transaction.recordWrites(upTo: changeFeed.capacity) }
                 let result = try body(&transaction, &changes)
                 if let problem = snapshot.tierReferenceProblem(after: changes) { throw ServiceError.tierReference(problem) }
-                return result
+                return (result, transaction.log)
             }
             if dryRun { inspect?(snapshot, current, changes, revision) }
             if !dryRun, revision != snapshot.revision {
@@ -208,6 +213,7 @@ public final class PolicyService: Sendable {
                 }
                 snapshot.revision = revision
                 publish(snapshot, changes: changes)
+                changeFeed.record(revision: revision, log)
             }
             return (revision, result)
         }
