@@ -195,26 +195,41 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -m 3 "$url/api/v1/pods?watch=true&
 [ "$code" = 200 ] || fail "after a client hung up a watch answered $code"
 echo "ok: 429 TooManyRequests past --max-watches ($(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["message"])' "$work/429.out")); after a client hung up, 200 again"
 
-echo "--- kubectl get -w"
-if ! command -v kubectl >/dev/null; then
-    echo "SKIP: kubectl is not installed"
-elif ! kubectl --server "$url" get pods -n shop >"$work/kubectl-get.out" 2>&1; then
-    echo "SKIP: kubectl cannot use this server yet (discovery): $(head -2 "$work/kubectl-get.out" | tr '\n' ' ')"
-else
-    kubectl --server "$url" get pods -n shop -w --request-timeout=20s >"$work/kubectl-watch.out" 2>&1 &
-    kubectl_pid=$!
-    watchers+=($kubectl_pid)
-    sleep 2
-    write POST /api/v1/namespaces/shop/pods "$(pod seen-by-kubectl shop web 10.1.0.13)" >/dev/null
+echo "--- kubectl get -w and --watch-only"
+# The watches above hold the slots --max-watches allows: hang them up first.
+kill "${watchers[@]}" 2>/dev/null
+watchers=()
+sleep 1.5
+command -v kubectl >/dev/null || fail "kubectl is not installed"
+kubectl --server "$url" get pods -n shop >"$work/kubectl-get.out" 2>&1 \
+    || fail "kubectl cannot use this server: $(head -2 "$work/kubectl-get.out" | tr '\n' ' ')"
+# Waits for a kubectl watch (its output file $1) to show the name $2.
+seen_by() {
     for _ in $(seq 1 100); do
-        grep -q seen-by-kubectl "$work/kubectl-watch.out" && break
+        grep -q "$2" "$1" && return 0
         sleep 0.05
     done
-    grep -q seen-by-kubectl "$work/kubectl-watch.out" || fail "kubectl get -w did not show the new pod: $(cat "$work/kubectl-watch.out")"
-    kill "$kubectl_pid" 2>/dev/null
-    sed 's/^/    /' "$work/kubectl-watch.out"
-    echo "ok: kubectl get -w showed seen-by-kubectl, created during the watch"
-fi
+    return 1
+}
+kubectl --server "$url" get pods -n shop -w --request-timeout=20s >"$work/kubectl-watch.out" 2>&1 &
+kubectl_pid=$!
+watchers+=($kubectl_pid)
+kubectl --server "$url" get pods -n shop --watch-only --request-timeout=20s >"$work/kubectl-watch-only.out" 2>&1 &
+watch_only_pid=$!
+watchers+=($watch_only_pid)
+sleep 2
+write POST /api/v1/namespaces/shop/pods "$(pod seen-by-kubectl shop web 10.1.0.13)" >/dev/null
+seen_by "$work/kubectl-watch.out" seen-by-kubectl || fail "kubectl get -w did not show the new pod: $(cat "$work/kubectl-watch.out")"
+# Watch events are Tables when kubectl asks for them: the same columns as the list.
+grep -qE "^seen-by-kubectl +0/0 +Pending +0 +[0-9]+s$" "$work/kubectl-watch.out" \
+    || fail "kubectl get -w did not print the new pod's columns: $(cat "$work/kubectl-watch.out")"
+seen_by "$work/kubectl-watch-only.out" seen-by-kubectl \
+    || fail "kubectl get --watch-only did not show the new pod: $(cat "$work/kubectl-watch-only.out")"
+kill "$kubectl_pid" "$watch_only_pid" 2>/dev/null
+sed 's/^/    /' "$work/kubectl-watch.out"
+grep -q "^NAME" "$work/kubectl-watch-only.out" && ! grep -q "^web " "$work/kubectl-watch-only.out" \
+    || fail "kubectl get --watch-only listed the existing pods: $(cat "$work/kubectl-watch-only.out")"
+echo "ok: kubectl get -w listed the pods and showed seen-by-kubectl, created during the watch; --watch-only showed only it"
 
 echo "--- SIGTERM ends the open watches and the server exits 0"
 kill -TERM "$server"

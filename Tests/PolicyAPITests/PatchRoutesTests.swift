@@ -33,7 +33,7 @@ extension APIHarness {
     }
 
     /// The store's revision.
-    var revision: JSONValue? { send("GET", "/readyz").json["revision"] }
+    var storeRevision: JSONValue? { send("GET", "/readyz").json["revision"] }
 }
 
 let mergePatch = "application/merge-patch+json"
@@ -136,11 +136,11 @@ let globalPolicyJSON =
 
     @Test func aPatchWhoseResultIsInvalidIs422AsAPutWouldBe() throws {
         let api = try cluster()
-        let revision = api.revision
+        let revision = api.storeRevision
         let response = api.patch(policyPath, #"{"spec":{"ingress":[{"ports":[{"port":90,"endPort":80}]}]}}"#, mergePatch)
         #expect(response.status == 422)
         #expect(response.json["details"]?["causes"]?[0]?["field"] == .string("spec.ingress[0].ports[0].endPort"))
-        #expect(api.revision == revision)
+        #expect(api.storeRevision == revision)
     }
 
     @Test func aPatchNamingAResourceVersionMustNameTheStoredOne() throws {
@@ -155,10 +155,10 @@ let globalPolicyJSON =
 
     @Test func aPatchThatChangesNothingStoresNothing() throws {
         let api = try cluster()
-        let revision = api.revision
+        let revision = api.storeRevision
         let same = api.patch(podA, #"{"metadata":{"labels":{"app":"web"}}}"#, mergePatch)
         #expect(same.status == 200)
-        #expect(api.revision == revision)
+        #expect(api.storeRevision == revision)
     }
 
     @Test func aClusterScopedObjectTakesPatchesToo() throws {
@@ -218,7 +218,7 @@ let globalPolicyJSON =
 
     @Test func operationsThatDoNotApplyAre422NamingTheOperation() throws {
         let api = try cluster()
-        let revision = api.revision
+        let revision = api.storeRevision
         let cases: [(String, String)] = [
             (#"[{"op":"add","path":"/metadata/labels/x","value":"1"},{"op":"remove","path":"/spec/nope"}]"#, "operation 1"),
             (#"[{"op":"replace","path":"/spec/nope","value":1}]"#, "operation 0"),
@@ -233,7 +233,7 @@ let globalPolicyJSON =
             #expect(response.status == 422, "\(patch): \(response.text)")
             #expect(response.json["message"]?.stringValue?.contains(words) == true, "\(patch): \(response.text)")
         }
-        #expect(api.revision == revision)
+        #expect(api.storeRevision == revision)
     }
 
     @Test func malformedPatchesAreBadRequests() throws {
@@ -417,10 +417,10 @@ let globalPolicyJSON =
         #expect(entry?["fieldsV1"]?["f:metadata"]?["f:labels"]?["f:app"] == .object([:]))
         #expect(entry?["fieldsV1"]?["f:spec"]?["f:containers"]?[#"k:{"name":"c"}"#]?["f:image"] == .object([:]))
 
-        let revision = api.revision
+        let revision = api.storeRevision
         let again = api.patch(path, podYAML, applyPatch)
         #expect(again.status == 200)
-        #expect(api.revision == revision)
+        #expect(api.storeRevision == revision)
 
         // Someone else adds a label; the manager drops one of its own and changes the image.
         api.patch("/api/v1/namespaces/x/pods/p", #"{"metadata":{"labels":{"other":"yes"}}}"#, mergePatch)
@@ -473,7 +473,7 @@ let globalPolicyJSON =
 @Suite struct DryRunTests {
     @Test func everyVerbChecksAndStoresNothing() throws {
         let api = try cluster()
-        let revision = api.revision
+        let revision = api.storeRevision
         let created = api.send("POST", "/api/v1/namespaces/x/pods?dryRun=All", podJSON("new", ip: "10.0.0.7"))
         #expect(created.status == 201, "\(created.text)")
         #expect(created.json["metadata"]?["uid"] != nil)
@@ -501,7 +501,7 @@ let globalPolicyJSON =
         #expect(namespace.json["details"]?["causes"]?.arrayValue?.count == 3)
 
         #expect(api.send("GET", podA).json == stored)
-        #expect(api.revision == revision)
+        #expect(api.storeRevision == revision)
     }
 
     @Test func aDryRunStillRefusesWhatAWriteWould() throws {

@@ -74,7 +74,11 @@ extension Router {
         var handedOver = false
         defer { if !handedOver { feed.close(ticket) } }
 
-        let filter = WatchFilter(kind: target.kind, namespace: target.namespace, labels: labels, fields: fields)
+        var filter = WatchFilter(kind: target.kind, namespace: target.namespace, labels: labels, fields: fields)
+        // kubectl asks for Tables (`get -w`): each event's object is then a one-row Table.
+        if case .table(let version, let include) = try ObjectPresentation(request, list: true) {
+            filter.table = (version, include)
+        }
         // Without a resourceVersion (or "0"), and unless sendInitialEvents=false: the current objects
         // first, as ADDED events. sendInitialEvents=true: the same from a resourceVersion, which the
         // state sent must not be older than.
@@ -93,7 +97,7 @@ extension Router {
                 throw error
             }
             for record in records where filter.selects(record.key, labels: record.body["metadata"]?["labels"]?.stringMap ?? [:]) {
-                WatchSession.appendEvent("ADDED", JSONWriter.bytes(record.body), to: &initialEvents)
+                WatchSession.appendEvent("ADDED", filter.render(JSONWriter.bytes(record.body)), to: &initialEvents)
             }
             start = revision
             if sendInitialEvents == true, bookmarks { initialEnd = revision }
@@ -144,6 +148,27 @@ struct WatchFilter: Sendable {
     let namespace: String?
     let labels: LabelQuery?
     let fields: FieldQuery?
+    /// Set when the client asked for Tables: the `meta.k8s.io` version and what rows include.
+    var table: (version: String, include: ObjectPresentation.IncludedObject)?
+
+    init(kind: ResourceKind, namespace: String?, labels: LabelQuery?, fields: FieldQuery?) {
+        self.kind = kind
+        self.namespace = namespace
+        self.labels = labels
+        self.fields = fields
+    }
+
+    /// An event's object as the client asked for it: as stored, or as a one-row Table (with its
+    /// column definitions: kubectl prints the header once).
+    func render(_ object: [UInt8]) -> [UInt8] {
+        guard let table, let value = try? JSONParser.parse(object) else { return object }
+        var metadata: [String: JSONValue] = [:]
+        if let revision = value["metadata"]?["resourceVersion"] { metadata["resourceVersion"] = revision }
+        return JSONWriter.bytes(
+            ObjectPresentation.table(
+                kind: kind, items: [value], metadata: metadata, version: table.version, include: table.include,
+                now: Router.currentSeconds()))
+    }
 
     func selects(_ key: ObjectKey, labels objectLabels: [String: String]) -> Bool {
         key.kind == kind && (namespace == nil || key.namespace == namespace)
@@ -158,20 +183,20 @@ struct WatchFilter: Sendable {
             fields?.matches(namespace: event.key.namespace, name: event.key.name) ?? true
         else { return false }
         guard let labels else {
-            WatchSession.appendEvent(Self.type(event.action), event.json, to: &out)
+            WatchSession.appendEvent(Self.type(event.action), render(event.json), to: &out)
             return true
         }
         let now = labels.matches(event.labels)
         switch event.action {
         case .added, .deleted:
             guard now else { return false }
-            WatchSession.appendEvent(Self.type(event.action), event.json, to: &out)
+            WatchSession.appendEvent(Self.type(event.action), render(event.json), to: &out)
         case .modified:
             let before = event.previous.map { labels.matches($0.labels) } ?? now
             switch (before, now) {
-            case (true, true): WatchSession.appendEvent("MODIFIED", event.json, to: &out)
-            case (false, true): WatchSession.appendEvent("ADDED", event.json, to: &out)
-            case (true, false): WatchSession.appendEvent("DELETED", event.previous?.json ?? event.json, to: &out)
+            case (true, true): WatchSession.appendEvent("MODIFIED", render(event.json), to: &out)
+            case (false, true): WatchSession.appendEvent("ADDED", render(event.json), to: &out)
+            case (true, false): WatchSession.appendEvent("DELETED", render(event.previous?.json ?? event.json), to: &out)
             case (false, false): return false
             }
         }
