@@ -92,7 +92,23 @@ def main():
                  "ingress": [{"from": [{"podSelector": {"matchLabels": {"app": "web"}}}],
                               "ports": [{"port": 5432}]}]},
     }
+    # A watch of NetworkPolicies, from now on, sees the policy created next.
+    policy_version = networking.list_namespaced_network_policy(NAMESPACE).metadata.resource_version
+    policy_events = []
+    policy_stream = watch.Watch()
+
+    def follow_policies():
+        for event in policy_stream.stream(networking.list_namespaced_network_policy, NAMESPACE,
+                                          resource_version=policy_version, timeout_seconds=20):
+            policy_events.append((event["type"], event["object"].metadata.name))
+            policy_stream.stop()
+
+    policy_follower = threading.Thread(target=follow_policies, daemon=True)
+    policy_follower.start()
+    time.sleep(1)
     networking.create_namespaced_network_policy(NAMESPACE, policy)
+    policy_follower.join(timeout=20)
+    check("a watch of NetworkPolicies sees one created", policy_events == [("ADDED", "db-from-web")], policy_events)
     policies = networking.list_namespaced_network_policy(NAMESPACE).items
     check("create and list NetworkPolicies", [item.metadata.name for item in policies] == ["db-from-web"])
     networking.patch_namespaced_network_policy(
