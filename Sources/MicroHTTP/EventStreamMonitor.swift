@@ -171,7 +171,7 @@ final class EventStreamMonitor: Sendable {
             }
             var gone: [HTTPEventStream] = []
             for (index, descriptor) in descriptors.enumerated().dropFirst()
-            where descriptor.revents & (peerClosed | Int16(POLLHUP) | Int16(POLLERR)) != 0 {
+            where descriptor.revents & (peerClosed | Int16(POLLHUP) | Int16(POLLERR) | Int16(POLLNVAL)) != 0 {
                 gone.append(streams[index - 1])
             }
             guard !gone.isEmpty else { continue }

@@ -180,6 +180,25 @@ let globalPolicyJSON =
 }
 
 @Suite struct JSONPatchTests {
+    /// Copies share storage: 45 doublings would describe 2^45 values. The patch is refused once
+    /// it has copied a million, and nothing is stored.
+    @Test func copiesThatDoubleADocumentAreRefusedBeforeTheyExplode() throws {
+        let api = try cluster()
+        var operations = [#"{"op":"add","path":"/metadata/annotations","value":{"a":"x"}}"#]
+        operations.append(#"{"op":"add","path":"/spec/hostAliases","value":[{"ip":"10.0.0.9","hostnames":["a"]}]}"#)
+        for _ in 0..<45 { operations.append(#"{"op":"copy","from":"/spec/hostAliases","path":"/spec/hostAliases/-"}"#) }
+        let before = api.send("GET", podA).json["metadata"]?["resourceVersion"]
+        let refused = api.patch(podA, "[" + operations.joined(separator: ",") + "]", jsonPatch)
+        #expect(refused.status == 422, "\(refused.text)")
+        #expect(refused.text.contains("copies more than 1000000 values"))
+        #expect(api.send("GET", podA).json["metadata"]?["resourceVersion"] == before)
+        // Nesting past what the store reads back is refused too.
+        var nested = #""x""#
+        for _ in 0..<120 { nested = "[" + nested + "]" }
+        let deep = api.patch(podA, #"[{"op":"add","path":"/metadata/annotations/deep","value":\#(nested)}]"#, jsonPatch)
+        #expect(deep.status == 422 || deep.status == 400, "\(deep.text)")
+    }
+
     @Test func everyOperationOnAPod() throws {
         let api = try cluster()
         let patch = #"""

@@ -332,12 +332,12 @@ struct TablePrinter {
         var initializing = false
         let initStatuses = status?["initContainerStatuses"]?.arrayValue ?? []
         for (position, container) in initStatuses.enumerated() {
-            let count = container["restartCount"]?.integerValue ?? 0
-            restarts += count
+            let count = Self.restartCount(container)
+            restarts = restarts &+ count
             lastRestart = later(lastRestart, finished(container))
             let isRestartable = restartable.contains(container["name"]?.stringValue ?? "")
             if isRestartable {
-                restartableRestarts += count
+                restartableRestarts = restartableRestarts &+ count
                 lastRestartableRestart = later(lastRestartableRestart, finished(container))
             }
             let terminated = container["state"]?["terminated"]
@@ -372,7 +372,7 @@ struct TablePrinter {
             lastRestart = lastRestartableRestart
             var running = false
             for container in (status?["containerStatuses"]?.arrayValue ?? []).reversed() {
-                restarts += container["restartCount"]?.integerValue ?? 0
+                restarts = restarts &+ Self.restartCount(container)
                 lastRestart = later(lastRestart, finished(container))
                 let state = container["state"]
                 if let waiting = state?["waiting"]?["reason"]?.stringValue, !waiting.isEmpty {
@@ -542,5 +542,11 @@ struct TablePrinter {
             age, .string(info?["kubeletVersion"]?.stringValue ?? ""), .string(address("InternalIP")),
             .string(address("ExternalIP")), known("osImage"), known("kernelVersion"), known("containerRuntimeVersion"),
         ]
+    }
+
+    /// A container's `restartCount` as Kubernetes types it (int32, not negative): a stored status is
+    /// kept as given, and a sum of huge counts must not overflow.
+    static func restartCount(_ container: JSONValue) -> Int64 {
+        min(max(container["restartCount"]?.integerValue ?? 0, 0), Int64(Int32.max))
     }
 }

@@ -60,8 +60,18 @@ struct JSONPatch {
     /// - Throws: `422` naming the operation that does not apply (a missing path, a failed test).
     func apply(to document: JSONValue) throws(APIError) -> JSONValue {
         var document = document
+        // Copies share storage, so a few dozen `copy` operations can describe a document of 2^40
+        // values: the values copied are counted (as the API server bounds its accumulated copy
+        // size), and the result must stay within the depth the store can read back.
+        var copied = 0
         for (index, operation) in operations.enumerated() {
-            do {
+            do throws(JSONPointer.Failure) {
+                if operation.kind == .copy, let from = operation.from {
+                    copied += JSONPatch.count(try from.value(in: document), limit: Self.copyLimit - copied)
+                    if copied >= Self.copyLimit {
+                        throw JSONPointer.Failure("the patch copies more than \(Self.copyLimit) values in all")
+                    }
+                }
                 try operation.apply(to: &document)
             } catch {
                 throw APIError(
@@ -69,6 +79,11 @@ struct JSONPatch {
                     message: "the JSON patch's operation \(index) (\(operation.summary)) does not apply: \(error.message)",
                     causes: [FieldError(field: "patch[\(index)]", reason: "FieldValueInvalid", message: error.message)])
             }
+        }
+        if JSONPatch.depth(document, limit: Self.depthLimit) > Self.depthLimit {
+            throw APIError(
+                code: 422, reason: "Invalid", message: "the JSON patch's result nests deeper than \(Self.depthLimit) levels",
+                causes: [FieldError(field: "patch", reason: "FieldValueInvalid", message: "nests too deep")])
         }
         return document
     }
@@ -106,6 +121,45 @@ extension JSONPatch.Operation {
 }
 
 extension JSONPatch {
+    /// The most values all `copy` operations of one patch may copy.
+    static let copyLimit = 1_000_000
+    /// The deepest a patched document may nest (below the store's JSON parser's 200).
+    static let depthLimit = 100
+
+    /// The number of values in `value`, counting no further than `limit`.
+    static func count(_ value: JSONValue, limit: Int) -> Int {
+        var seen = 0
+        var pending = [value]
+        while let next = pending.popLast(), seen < limit {
+            seen += 1
+            switch next {
+            case .array(let items): pending.append(contentsOf: items)
+            case .object(let members): pending.append(contentsOf: members.values)
+            default: break
+            }
+        }
+        return seen
+    }
+
+    /// How deep `value` nests, looking no deeper than `limit + 1`.
+    static func depth(_ value: JSONValue, limit: Int) -> Int {
+        var deepest = 0
+        var pending: [(JSONValue, Int)] = [(value, 1)]
+        var visited = 0
+        while let (next, level) = pending.popLast() {
+            deepest = max(deepest, level)
+            if deepest > limit { return deepest }
+            visited += 1
+            if visited > copyLimit * 2 { return deepest }
+            switch next {
+            case .array(let items): for item in items { pending.append((item, level + 1)) }
+            case .object(let members): for member in members.values { pending.append((member, level + 1)) }
+            default: break
+            }
+        }
+        return deepest
+    }
+
     /// JSON equality as RFC 6902 `test` defines it: numbers by value, objects regardless of order.
     static func equal(_ a: JSONValue, _ b: JSONValue) -> Bool {
         switch (a, b) {

@@ -88,8 +88,9 @@ public final class ChangeFeed: Sendable {
         let kinds: Set<ResourceKind> = history.withLock { history in
             defer { history.latest = revision }
             guard !log.overflowed, log.writes.count <= capacity else {
-                // Too large to hold: the history restarts after this revision.
-                history.firstSequence = history.endSequence
+                // Too large to hold: the history restarts after this revision, and every position
+                // held so far expires (a caught-up watch must not miss these writes silently).
+                history.firstSequence = history.endSequence + 1
                 history.events = []
                 history.start = 0
                 history.floor = revision
