@@ -7,8 +7,8 @@ import Synchronization
 /// written (a namespace delete: one per object it took with it), with the object as a `GET`
 /// returned it then (a deleted one as it was, with the deleting revision as its resourceVersion).
 ///
-/// Bounded by a count of events (``capacity``; 10,000 by default): when more are held, the oldest
-/// revisions are dropped whole, and a watch from a resourceVersion before them is `410 Expired`. A
+/// Bounded by a count of events (``capacity``; 10,000 by default) and by the bytes of the objects
+/// they hold (``byteCapacity``; 256 MiB): when more are held, the oldest revisions are dropped whole, and a watch from a resourceVersion before them is `410 Expired`. A
 /// revision that alone writes more than the capacity (a large import) is not recorded at all: the
 /// history then starts after it. Dry runs record nothing. Only what this process committed is here:
 /// after a restart the history starts at the revision the store was opened at.
@@ -45,6 +45,9 @@ public final class ChangeFeed: Sendable {
         /// The last revision recorded (or the store's revision when the feed started).
         var latest: Int64
 
+        /// The bytes of the live events' objects (and the objects before a change, when kept).
+        var liveBytes = 0
+
         var endSequence: Int { firstSequence + events.count - start }
         var liveCount: Int { events.count - start }
     }
@@ -61,12 +64,15 @@ public final class ChangeFeed: Sendable {
 
     /// The most events held.
     public let capacity: Int
+    /// The most bytes of objects held (large objects must not make the history a memory sink).
+    public let byteCapacity: Int
     private let history: Mutex<History>
     private let watchers = Mutex(Watchers())
 
     /// - Parameter revision: the store's revision now; watches from before it are expired.
-    public init(capacity: Int = 10_000, revision: Int64) {
+    public init(capacity: Int = 10_000, byteCapacity: Int = 256 << 20, revision: Int64) {
         self.capacity = max(1, capacity)
+        self.byteCapacity = max(1, byteCapacity)
         history = Mutex(History(floor: revision, latest: revision))
     }
 
@@ -87,12 +93,14 @@ public final class ChangeFeed: Sendable {
     func record(revision: Int64, _ log: WriteLog) {
         let kinds: Set<ResourceKind> = history.withLock { history in
             defer { history.latest = revision }
-            guard !log.overflowed, log.writes.count <= capacity else {
+            let bytes = log.writes.reduce(0) { $0 + Self.size(of: $1) }
+            guard !log.overflowed, log.writes.count <= capacity, bytes <= byteCapacity else {
                 // Too large to hold: the history restarts after this revision, and every position
                 // held so far expires (a caught-up watch must not miss these writes silently).
                 history.firstSequence = history.endSequence + 1
                 history.events = []
                 history.start = 0
+                history.liveBytes = 0
                 history.floor = revision
                 return Set(ResourceKind.allCases)
             }
@@ -104,9 +112,11 @@ public final class ChangeFeed: Sendable {
                         previous: write.previous))
                 kinds.insert(write.key.kind)
             }
-            while history.liveCount > capacity {
+            history.liveBytes += bytes
+            while history.liveCount > capacity || history.liveBytes > byteCapacity {
                 let dropped = history.events[history.start].revision
                 while history.start < history.events.count, history.events[history.start].revision == dropped {
+                    history.liveBytes -= Self.size(of: history.events[history.start])
                     history.start += 1
                     history.firstSequence += 1
                 }
@@ -123,6 +133,9 @@ public final class ChangeFeed: Sendable {
         }
         for stream in streams { stream.wake() }
     }
+
+    private static func size(of write: ObjectWrite) -> Int { write.json.count + (write.previous?.json.count ?? 0) }
+    private static func size(of event: Event) -> Int { event.json.count + (event.previous?.json.count ?? 0) }
 
     /// The position of the first event after `revision`; nil when such events were dropped.
     func position(after revision: Int64) -> Int? {
