@@ -18,9 +18,9 @@ import Testing
 
     @Test func theOldestRevisionsGoWhenTheObjectsHeldPassTheByteCapacity() {
         let feed = ChangeFeed(capacity: 100, byteCapacity: 1_000, revision: 1)
-        feed.record(revision: 2, Self.log("a", bytes: 600))
+        _ = feed.record(revision: 2, Self.log("a", bytes: 600))
         #expect(feed.count == 1)
-        feed.record(revision: 3, Self.log("b", bytes: 600))
+        _ = feed.record(revision: 3, Self.log("b", bytes: 600))
         // 1,200 bytes: revision 2 is dropped, so a watch from before it is expired.
         #expect(feed.count == 1)
         #expect(feed.oldestResourceVersion == 2)
@@ -30,9 +30,9 @@ import Testing
 
     @Test func aRevisionLargerThanTheByteCapacityExpiresEveryHeldPosition() {
         let feed = ChangeFeed(capacity: 100, byteCapacity: 1_000, revision: 1)
-        feed.record(revision: 2, Self.log("a", bytes: 100))
+        _ = feed.record(revision: 2, Self.log("a", bytes: 100))
         let caughtUp = feed.position(after: 2)
-        feed.record(revision: 3, Self.log("huge", bytes: 5_000))
+        _ = feed.record(revision: 3, Self.log("huge", bytes: 5_000))
         #expect(feed.count == 0)
         #expect(feed.oldestResourceVersion == 3)
         if let caughtUp, case .expired = feed.read(from: caughtUp, limit: 10) {

@@ -88,9 +88,11 @@ public final class ChangeFeed: Sendable {
     /// Watches open now.
     public var openWatches: Int { watchers.withLock { $0.open.count } }
 
-    /// Records a committed revision's writes, then wakes the watches of the kinds it wrote. Called
-    /// in revision order (under the service's writer lock).
-    func record(revision: Int64, _ log: WriteLog) {
+    /// Records a committed revision's writes and returns the watches of the kinds it wrote, for the
+    /// caller to wake (``wake(_:)``) once it has let go of its own lock: a wake waits for a stream
+    /// that is producing, which writes must not do. Called in revision order (under the service's
+    /// writer lock).
+    func record(revision: Int64, _ log: WriteLog) -> [HTTPEventStream] {
         let kinds: Set<ResourceKind> = history.withLock { history in
             defer { history.latest = revision }
             let bytes = log.writes.reduce(0) { $0 + Self.size(of: $1) }
@@ -128,9 +130,13 @@ public final class ChangeFeed: Sendable {
             }
             return kinds
         }
-        let streams = watchers.withLock { watchers in
+        return watchers.withLock { watchers in
             watchers.open.values.compactMap { kinds.contains($0.kind) ? $0.stream : nil }
         }
+    }
+
+    /// Wakes the watches ``record(revision:_:)`` returned.
+    func wake(_ streams: [HTTPEventStream]) {
         for stream in streams { stream.wake() }
     }
 

@@ -1,3 +1,4 @@
+import MicroHTTP
 public import PolicyCore
 public import PolicyStore
 import Synchronization
@@ -195,7 +196,10 @@ public final class PolicyService: Sendable {
         dryRun: Bool = false, inspect: ((PolicySnapshot, CompiledPolicySet, [SnapshotChange], Int64) -> Void)? = nil,
         _ body: (inout sending WriteTransaction, inout [SnapshotChange]) throws -> T
     ) throws -> (revision: Int64, result: T) {
-        try writer.withLock { snapshot in
+        // Watches are woken after the writer's lock is released (a wake may wait for a stream).
+        nonisolated(unsafe) var woken: [HTTPEventStream] = []
+        defer { changeFeed.wake(woken) }
+        return try writer.withLock { snapshot in
             var changes: [SnapshotChange] = []
             let (revision, (result, log)) = try repository.write(dryRun: dryRun) { transaction in
                 if !dryRun { transaction.recordWrites(upTo: changeFeed.capacity) }
@@ -213,7 +217,7 @@ public final class PolicyService: Sendable {
                 }
                 snapshot.revision = revision
                 publish(snapshot, changes: changes)
-                changeFeed.record(revision: revision, log)
+                woken = changeFeed.record(revision: revision, log)
             }
             return (revision, result)
         }
