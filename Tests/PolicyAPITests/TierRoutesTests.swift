@@ -1,5 +1,8 @@
+import MicroHTTP
 import PolicyCore
 import Testing
+
+@testable import PolicyAPI
 
 /// Tiers, admin policies and staged policies over HTTP: their Kubernetes paths, the tier a
 /// policy names must exist while it is in it, explanations that name tiers, and staged answers.
@@ -120,5 +123,14 @@ import Testing
         let changes = diff["changes"]?.arrayValue ?? []
         #expect(changes.contains { $0["from"] == .string("x/b") && $0["to"] == .string("x/web") })
         #expect(diff["summary"]?["pairsGained"] == .integer(Int64(changes.count)))
+    }
+
+    /// The first staged answer after a write applies the staged policies to the compiled set: it
+    /// is answered off the event loop, where plain decisions stay.
+    @Test func stagedQuestionsAreBackgroundWorkAndPlainOnesAreNot() {
+        #expect(Router.lane(for: HTTPRequest(method: "GET", path: "/v1/decide", query: ["staged": "true"])) == .background)
+        #expect(Router.lane(for: HTTPRequest(method: "POST", path: "/v1/decide", query: ["staged": "true"])) == .background)
+        #expect(Router.lane(for: HTTPRequest(method: "GET", path: "/v1/decide")) == .inline)
+        #expect(Router.lane(for: HTTPRequest(method: "POST", path: "/v1/decide/batch")) == .inline)
     }
 }

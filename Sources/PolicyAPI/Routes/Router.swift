@@ -83,6 +83,8 @@ public struct Router: Sendable {
     /// that may block (writes waiting on fsync, imports, exports, lists) on a thread of its own.
     public static func lane(for request: HTTPRequest) -> HTTPLane {
         if request.body.count > heavyBodyBytes { return .background }
+        // The first staged answer after a write applies the staged policies to the compiled set.
+        if request.query["staged"] != nil { return .background }
         switch request.method {
         case "POST":
             return request.path == "/v1/decide" || request.path == "/v1/decide/batch" ? .inline : .background
