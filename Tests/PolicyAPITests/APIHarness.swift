@@ -31,19 +31,22 @@ struct APIHarness {
             logger: quietLogger)
     }
 
+    /// A request target (`/path?a=b&c=d`) as the server receives it: the path, and the query decoded.
+    static func split(_ target: String) -> (path: String, query: [String: String]) {
+        guard let mark = target.firstIndex(of: "?") else { return (target, [:]) }
+        var query: [String: String] = [:]
+        for pair in target[target.index(after: mark)...].split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            query[String(parts[0])] = parts.count > 1 ? String(parts[1]).removingPercentEncoding : ""
+        }
+        return (String(target[..<mark]), query)
+    }
+
     @discardableResult
     func send(_ method: String, _ target: String, _ body: String = "", contentType: String? = nil, accept: String? = nil)
         -> (status: Int, json: JSONValue, text: String)
     {
-        var path = target
-        var query: [String: String] = [:]
-        if let mark = target.firstIndex(of: "?") {
-            path = String(target[..<mark])
-            for pair in target[target.index(after: mark)...].split(separator: "&") {
-                let parts = pair.split(separator: "=", maxSplits: 1)
-                query[String(parts[0])] = parts.count > 1 ? String(parts[1]).removingPercentEncoding : ""
-            }
-        }
+        let (path, query) = Self.split(target)
         var headers: [String: String] = [:]
         if let contentType { headers["Content-Type"] = contentType }
         if let accept { headers["Accept"] = accept }

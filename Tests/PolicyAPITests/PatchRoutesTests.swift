@@ -8,15 +8,7 @@ extension APIHarness {
     func sendForWarnings(_ method: String, _ target: String, _ body: String = "", contentType: String? = nil)
         -> (status: Int, json: JSONValue, warnings: [String])
     {
-        var path = target
-        var query: [String: String] = [:]
-        if let mark = target.firstIndex(of: "?") {
-            path = String(target[..<mark])
-            for pair in target[target.index(after: mark)...].split(separator: "&") {
-                let parts = pair.split(separator: "=", maxSplits: 1)
-                query[String(parts[0])] = parts.count > 1 ? String(parts[1]).removingPercentEncoding : ""
-            }
-        }
+        let (path, query) = Self.split(target)
         let response = router.handle(
             HTTPRequest(
                 method: method, path: path, query: query, headers: contentType.map { ["Content-Type": $0] } ?? [:],

@@ -15,15 +15,7 @@ func watchHarness(history: Int = 10_000, watch: WatchOptions = WatchOptions()) t
 extension APIHarness {
     /// Starts a watch in process (no socket); the stream is read with ``WatchReader``.
     func watch(_ target: String) -> (status: Int, reader: WatchReader?, json: JSONValue) {
-        var path = target
-        var query: [String: String] = [:]
-        if let mark = target.firstIndex(of: "?") {
-            path = String(target[..<mark])
-            for pair in target[target.index(after: mark)...].split(separator: "&") {
-                let parts = pair.split(separator: "=", maxSplits: 1)
-                query[String(parts[0])] = parts.count > 1 ? String(parts[1]).removingPercentEncoding : ""
-            }
-        }
+        let (path, query) = Self.split(target)
         let response = router.handle(HTTPRequest(method: "GET", path: path, query: query))
         if let events = response.events {
             #expect(response.header("Content-Type") == "application/json")
@@ -332,7 +324,6 @@ func summary(_ events: [JSONValue]) -> [String] {
             _ = watch.events()
         }
         #expect(watch.ended)
-        #expect(ContinuousClock.now - opened >= .milliseconds(2950))
 
         // Without allowWatchBookmarks, none.
         let plain = try #require(api.watch("/api/v1/namespaces/x/pods?watch=true&resourceVersion=\(start)").reader)

@@ -67,7 +67,7 @@ struct JSONPatch {
         for (index, operation) in operations.enumerated() {
             do throws(JSONPointer.Failure) {
                 if operation.kind == .copy, let from = operation.from {
-                    copied += JSONPatch.count(try from.value(in: document), limit: Self.copyLimit - copied)
+                    copied += JSONPatch.measure(try from.value(in: document), limit: Self.copyLimit - copied).values
                     if copied >= Self.copyLimit {
                         throw JSONPointer.Failure("the patch copies more than \(Self.copyLimit) values in all")
                     }
@@ -80,7 +80,7 @@ struct JSONPatch {
                     causes: [FieldError(field: "patch[\(index)]", reason: "FieldValueInvalid", message: error.message)])
             }
         }
-        if JSONPatch.depth(document, limit: Self.depthLimit) > Self.depthLimit {
+        if JSONPatch.measure(document, limit: 2 * Self.copyLimit).depth > Self.depthLimit {
             throw APIError(
                 code: 422, reason: "Invalid", message: "the JSON patch's result nests deeper than \(Self.depthLimit) levels",
                 causes: [FieldError(field: "patch", reason: "FieldValueInvalid", message: "nests too deep")])
@@ -126,38 +126,22 @@ extension JSONPatch {
     /// The deepest a patched document may nest (below the store's JSON parser's 200).
     static let depthLimit = 100
 
-    /// The number of values in `value`, counting no further than `limit`.
-    static func count(_ value: JSONValue, limit: Int) -> Int {
-        var seen = 0
-        var pending = [value]
-        while let next = pending.popLast(), seen < limit {
-            seen += 1
-            switch next {
-            case .array(let items): pending.append(contentsOf: items)
-            case .object(let members): pending.append(contentsOf: members.values)
-            default: break
-            }
-        }
-        return seen
-    }
-
-    /// How deep `value` nests, looking no deeper than `limit + 1`.
-    static func depth(_ value: JSONValue, limit: Int) -> Int {
-        var deepest = 0
+    /// How many values `value` holds and how deep it nests, walking no more than `limit` values
+    /// (a copied value may be described many times over by shared storage).
+    static func measure(_ value: JSONValue, limit: Int) -> (values: Int, depth: Int) {
+        var values = 0
+        var depth = 0
         var pending: [(JSONValue, Int)] = [(value, 1)]
-        var visited = 0
-        while let (next, level) = pending.popLast() {
-            deepest = max(deepest, level)
-            if deepest > limit { return deepest }
-            visited += 1
-            if visited > copyLimit * 2 { return deepest }
+        while let (next, level) = pending.popLast(), values < limit {
+            values += 1
+            depth = max(depth, level)
             switch next {
             case .array(let items): for item in items { pending.append((item, level + 1)) }
             case .object(let members): for member in members.values { pending.append((member, level + 1)) }
             default: break
             }
         }
-        return deepest
+        return (values, depth)
     }
 
     /// JSON equality as RFC 6902 `test` defines it: numbers by value, objects regardless of order.
