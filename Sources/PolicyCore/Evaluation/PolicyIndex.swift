@@ -85,14 +85,22 @@ struct PolicyIndex: Sendable {
         global.candidates(for: facts.labels, includingUnindexed: false, into: &candidates)
         byNamespace[facts.namespace]?.candidates(for: facts.labels, includingUnindexed: false, into: &candidates)
         if candidates.isEmpty { return ([], []) }
-        candidates.sort(by: CompiledPolicy.precedes)
+        // Selected first, then sorted: a pod's candidates are many more than the policies that
+        // select it, and sorting them was a quarter of a full compile.
+        var selected: [(policy: CompiledPolicy, ingress: Bool, egress: Bool)] = []
+        for policy in candidates {
+            let ingress = policy.selects(facts, egress: false)
+            let egress = policy.selects(facts, egress: true)
+            if ingress || egress { selected.append((policy, ingress, egress)) }
+        }
+        selected.sort { CompiledPolicy.precedes($0.policy, $1.policy) }
         var ingress: [CompiledPolicy] = []
         var egress: [CompiledPolicy] = []
         var previous: CompiledPolicy?
-        for policy in candidates where policy !== previous {
-            previous = policy
-            if policy.selects(facts, egress: false) { ingress.append(policy) }
-            if policy.selects(facts, egress: true) { egress.append(policy) }
+        for entry in selected where entry.policy !== previous {
+            previous = entry.policy
+            if entry.ingress { ingress.append(entry.policy) }
+            if entry.egress { egress.append(entry.policy) }
         }
         return (ingress, egress)
     }
