@@ -86,6 +86,12 @@ extension Netpold {
         @Option(help: "Changes kept for watches; a watch from an older resourceVersion gets 410 Expired.")
         var watchHistory: Int = 10_000
 
+        @Option(
+            help:
+                "Seconds a request with minRevision (or X-Netpold-Min-Revision) waits for this replica to reach that revision before 504."
+        )
+        var minRevisionWait: Double = 2
+
         /// `--log-level`: swift-log's levels, by name.
         enum LogLevel: String, ExpressibleByArgument, CaseIterable {
             case trace, debug, info, notice, warning, error, critical
@@ -153,6 +159,8 @@ extension Netpold {
             guard importQueueTimeout >= 0 else { throw ValidationError("--import-queue-timeout must not be negative") }
             guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
             options.maxConnections = maxConnections
+            guard minRevisionWait >= 0 else { throw ValidationError("--min-revision-wait must not be negative") }
+            options.minRevisionWait = .milliseconds(Int(minRevisionWait * 1000))
             options.watch.maxWatches = maxWatches
             if maxWatches > connectionLimit / 2 {
                 logger.warning(

@@ -93,6 +93,13 @@ public struct APIError: StatusReporting, Sendable, Equatable, CustomStringConver
         APIError(code: 500, reason: "InternalError", message: "Internal error occurred: \(message)")
     }
 
+    /// `504`, as Kubernetes answers a request it could not finish in time (reason `Timeout`).
+    public static func gatewayTimeout(_ message: String, retryAfterSeconds: Int) -> APIError {
+        var error = APIError(code: 504, reason: "Timeout", message: message)
+        error.status.retryAfterSeconds = retryAfterSeconds
+        return error
+    }
+
     public static func unavailable(_ message: String) -> APIError {
         APIError(code: 503, reason: "ServiceUnavailable", message: message)
     }

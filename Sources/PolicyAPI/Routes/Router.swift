@@ -18,6 +18,8 @@ public struct RouterOptions: Sendable {
     public var maxConnections = 1_000_000
     /// Watches: how many at once, bookmarks, the default timeout.
     public var watch = WatchOptions()
+    /// How long a request naming a `minRevision` this replica has not reached waits before `504`.
+    public var minRevisionWait: Duration = .seconds(2)
 
     public init(
         metrics: Metrics = Metrics(), decisionRecorder: (any DecisionRecorder)? = nil, openAPI: String? = nil,
@@ -42,6 +44,7 @@ public struct Router: Sendable {
     let accessLog: AccessLogMiddleware
     let requestMetrics: MetricsMiddleware
     let errors: ErrorMiddleware
+    let readYourWrites: MinRevisionMiddleware
 
     public init(
         service: PolicyService, version: String, options: RouterOptions = RouterOptions(),
@@ -54,6 +57,7 @@ public struct Router: Sendable {
         accessLog = AccessLogMiddleware(logger: logger)
         requestMetrics = MetricsMiddleware(metrics: options.metrics)
         errors = ErrorMiddleware(logger: logger)
+        readYourWrites = MinRevisionMiddleware(service: service, wait: options.minRevisionWait)
     }
 
     /// Answers one request, through the steps that every request takes, outermost first. Each step
@@ -66,8 +70,10 @@ public struct Router: Sendable {
                 requestMetrics.handle(request, context) { request, context in
                     errors.handle(request, context) { request, context in
                         try options.accessControl.handle(request, context) { request, context in
-                            try options.heavyWork.handle(request, context) { request, context in
-                                try route(request, context)
+                            try readYourWrites.handle(request, context) { request, context in
+                                try options.heavyWork.handle(request, context) { request, context in
+                                    try route(request, context)
+                                }
                             }
                         }
                     }
@@ -85,6 +91,8 @@ public struct Router: Sendable {
         if request.body.count > heavyBodyBytes { return .background }
         // The first staged answer after a write applies the staged policies to the compiled set.
         if request.query["staged"] != nil { return .background }
+        // It may wait for this replica to catch up.
+        if MinRevisionMiddleware.asksForRevision(request) { return .background }
         switch request.method {
         case "POST":
             return request.path == "/v1/decide" || request.path == "/v1/decide/batch" ? .inline : .background

@@ -124,6 +124,13 @@ public final class PolicyService: Sendable {
         }
     }
 
+    private let revisionWaiters = RevisionWaiters()
+
+    /// Waits until this replica has published `revision`, at most `timeout`; true when it has.
+    public func awaitRevision(_ revision: Int64, timeout: Duration) -> Bool {
+        revisionWaiters.wait(until: revision, timeout: timeout) { current.revision }
+    }
+
     private let compileStats = Mutex<(count: Int, lastSeconds: Double, totalSeconds: Double)>((1, 0, 0))
 
     /// Loads every stored object and compiles the evaluator.
@@ -233,6 +240,7 @@ public final class PolicyService: Sendable {
         let stagedChanges = snapshot.stagedChanges
         published.withLock { $0 = (stagedChanges, set) }
         compiled.withLock { $0 = set }
+        revisionWaiters.published(set.revision)
         compileStats.withLock {
             $0.count += 1
             $0.lastSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
