@@ -27,10 +27,12 @@ let package = Package(
             name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
         .systemLibrary(name: "CSQLite3", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // PostgreSQL's client library; only PolicyStore imports it.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .target(name: "PolicyCore", swiftSettings: swiftSettings),
         // Deterministic randomness for the benchmark's synthetic cluster and the property tests.
         .target(name: "SeededRandom", swiftSettings: swiftSettings),
-        .target(name: "PolicyStore", dependencies: ["PolicyCore", "CSQLite3"], swiftSettings: swiftSettings),
+        .target(name: "PolicyStore", dependencies: ["PolicyCore", "CSQLite3", "CLibPQ"], swiftSettings: swiftSettings),
         .target(name: "MicroHTTP", dependencies: ["CMicroHTTPD", "CCurl"], swiftSettings: swiftSettings),
         // The only home of libyaml calls: Yams' own copy of libyaml (its CYaml module), read event by
         // event so limits hold before anything is built.

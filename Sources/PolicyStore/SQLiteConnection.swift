@@ -6,7 +6,7 @@ internal import CSQLite3
 /// handle is safe only while one thread at a time holds it. The only owner is
 /// ``PolicyRepository``'s `Mutex`, and a value that cannot be copied cannot leave `withLock`, so
 /// the compiler, not a comment, checks that every use happens under the lock.
-struct SQLiteConnection: ~Copyable {
+struct SQLiteConnection: ~Copyable, SQLConnection {
     private var handle: OpaquePointer?
     private var cached: [CachedStatement: OpaquePointer] = [:]
 
@@ -53,16 +53,16 @@ struct SQLiteConnection: ~Copyable {
         }
     }
 
-    /// A value bound to a `?` parameter.
-    enum Value {
-        case integer(Int64)
-        case text(String)
-        case null
-    }
+    var engine: StoreEngine { .sqlite }
 
-    /// Prepares every ``CachedStatement`` once; call after migrations, when their tables exist.
+    /// A value bound to a `?` parameter.
+    typealias Value = DatabaseValue
+    /// One result row.
+    typealias Row = DatabaseRow
+
+    /// Prepares every SQLite ``CachedStatement`` once; call after migrations, when their tables exist.
     mutating func prepareCachedStatements() throws(SQLiteError) {
-        for statement in CachedStatement.allCases where cached[statement] == nil {
+        for statement in CachedStatement.allCases where statement.isForSQLite && cached[statement] == nil {
             var prepared: OpaquePointer?
             let rc = sqlite3_prepare_v3(handle, statement.sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &prepared, nil)
             try check(rc, sql: statement.sql)
@@ -114,25 +114,10 @@ struct SQLiteConnection: ~Copyable {
                 try check(rc, sql: sql)
                 return
             }
-            try row(Row(statement: statement))
+            try row(Row(sqliteStatement: statement))
         }
     }
 
     /// Rows changed by the last statement.
     var changes: Int { Int(sqlite3_changes(handle)) }
-
-    /// One result row. Non-copyable so it cannot outlive the `row` callback, after which the
-    /// statement it reads from is stepped, reset or finalized.
-    struct Row: ~Copyable {
-        fileprivate let statement: OpaquePointer?
-
-        func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
-
-        func text(_ column: Int32) -> String {
-            guard let pointer = sqlite3_column_text(statement, column) else { return "" }
-            return String(cString: pointer)
-        }
-
-        func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
-    }
 }

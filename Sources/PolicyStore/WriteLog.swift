@@ -14,6 +14,11 @@ public struct ObjectWrite: Sendable {
         /// Its JSON, with the writing revision as `metadata.resourceVersion` (what a watcher whose
         /// label selector matched only before gets in a `DELETED` event, as Kubernetes sends it).
         public let json: [UInt8]
+
+        public init(labels: [String: String], json: [UInt8]) {
+            self.labels = labels
+            self.json = json
+        }
     }
 
     public let action: Action
@@ -26,6 +31,14 @@ public struct ObjectWrite: Sendable {
     public let json: [UInt8]
     /// Set only when a modification changed the labels.
     public let previous: Previous?
+
+    public init(action: Action, key: ObjectKey, labels: [String: String], json: [UInt8], previous: Previous?) {
+        self.action = action
+        self.key = key
+        self.labels = labels
+        self.json = json
+        self.previous = previous
+    }
 }
 
 /// The writes of one transaction, kept while they are no more than a limit: a transaction that

@@ -29,96 +29,129 @@ func namespaceObject(_ name: String, labels: [String: String] = [:]) throws -> D
         ]))
 }
 
+/// The store's contract, checked on each engine (PostgreSQL: see `testPostgresURL`).
 @Suite struct PolicyRepositoryTests {
-    @Test func appliesEveryMigrationInOrderAndRecordsThem() throws {
-        let repository = try PolicyRepository(path: ":memory:", migrations: try Migration.load(from: migrationsDirectory))
-        #expect(repository.schemaVersions == ["0001_create_objects", "0002_index_resource_version"])
-        #expect(try repository.revision() == 0)
+    @Test(arguments: StoreEngine.allCases)
+    func appliesEveryMigrationInOrderAndRecordsThem(engine: StoreEngine) throws {
+        try withTestStore(engine) { store in
+            let repository = try store.open()
+            #expect(repository.engine == engine)
+            #expect(repository.schemaVersions == ["0001_create_objects", "0002_index_resource_version"])
+            #expect(try repository.revision() == 0)
+        }
     }
 
-    @Test func aDatabaseCreatedAtMigrationOneUpgradesAndKeepsItsData() throws {
-        let all = try Migration.load(from: migrationsDirectory)
-        try withTemporaryDatabase { path in
+    @Test(arguments: StoreEngine.allCases)
+    func aStoreIsOpenedByItsLocationWithItsEnginesMigrations(engine: StoreEngine) throws {
+        try withTestStore(engine) { store in
+            #expect(StoreEngine(store: store.location) == engine)
+            let repository = try PolicyRepository(store: store.location, migrationsDirectory: migrationsDirectory)
+            #expect(repository.engine == engine)
+            #expect(repository.schemaVersions == (try store.migrations.map(\.version)))
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func aDatabaseCreatedAtMigrationOneUpgradesAndKeepsItsData(engine: StoreEngine) throws {
+        try withTestStore(engine) { store in
+            let all = try store.migrations
             do {
-                let old = try PolicyRepository(path: path, migrations: [all[0]])
+                let old = try store.open(migrations: [all[0]])
                 #expect(old.schemaVersions == ["0001_create_objects"])
                 let namespace = try namespaceObject("legacy")
                 _ = try old.write { transaction in try transaction.put(namespace.key, body: namespace.body, existing: nil) }
                 old.close()
             }
-            let upgraded = try PolicyRepository(path: path, migrations: all)
+            let upgraded = try store.open()
             #expect(upgraded.schemaVersions == all.map(\.version))
             #expect(try upgraded.get(ObjectKey(kind: .namespace, namespace: "", name: "legacy")) != nil)
         }
     }
 
-    @Test func aDatabaseFromANewerVersionIsRefused() throws {
-        let all = try Migration.load(from: migrationsDirectory)
-        try withTemporaryDatabase { path in
+    @Test(arguments: StoreEngine.allCases)
+    func aDatabaseFromANewerVersionIsRefused(engine: StoreEngine) throws {
+        try withTestStore(engine) { store in
+            let all = try store.migrations
             let newer = all + [Migration(version: "9999_future", sql: "CREATE TABLE future (x INTEGER)")]
-            try PolicyRepository(path: path, migrations: newer).close()
-            #expect(throws: StoreError.self) { try PolicyRepository(path: path, migrations: all) }
+            try store.open(migrations: newer).close()
+            let error = try #require(throws: StoreError.self) { try store.open(migrations: all) }
+            #expect(error.description.contains("migrated by a newer netpold"))
         }
     }
 
-    @Test func eachWriteTransactionBumpsTheRevisionOnceAndKeepsUidAndCreationTime() throws {
-        let repository = try PolicyRepository(path: ":memory:", migrations: try Migration.load(from: migrationsDirectory))
-        let first = try namespaceObject("a")
-        let (revision1, record1) = try repository.write { transaction in
-            let record = try transaction.put(first.key, body: first.body, existing: nil)
-            try transaction.put(try namespaceObject("b").key, body: try namespaceObject("b").body, existing: nil)
-            return record
-        }
-        #expect(revision1 == 1)
-        #expect(record1.body["metadata"]?["resourceVersion"] == .string("1"))
-        let updated = try namespaceObject("a", labels: ["team": "x"])
-        let (revision2, record2) = try repository.write { transaction in
-            try transaction.put(updated.key, body: updated.body, existing: try transaction.get(updated.key))
-        }
-        #expect(revision2 == 2)
-        #expect(record2.uid == record1.uid)
-        #expect(record2.creationTimestamp == record1.creationTimestamp)
-        #expect(try repository.get(updated.key)?.resourceVersion == 2)
-        #expect(try repository.get(ObjectKey(kind: .namespace, namespace: "", name: "b"))?.resourceVersion == 1)
-    }
-
-    @Test func aTransactionThatThrowsLeavesNothingBehind() throws {
-        struct Boom: Error {}
-        let repository = try PolicyRepository(path: ":memory:", migrations: try Migration.load(from: migrationsDirectory))
-        let namespace = try namespaceObject("a")
-        #expect(throws: Boom.self) {
-            _ = try repository.write { transaction in
-                try transaction.put(namespace.key, body: namespace.body, existing: nil)
-                throw Boom()
+    @Test(arguments: StoreEngine.allCases)
+    func eachWriteTransactionBumpsTheRevisionOnceAndKeepsUidAndCreationTime(engine: StoreEngine) throws {
+        try withTestStore(engine) { store in
+            let repository = try store.open()
+            let first = try namespaceObject("a")
+            let (revision1, record1) = try repository.write { transaction in
+                let record = try transaction.put(first.key, body: first.body, existing: nil)
+                try transaction.put(try namespaceObject("b").key, body: try namespaceObject("b").body, existing: nil)
+                return record
             }
+            #expect(revision1 == 1)
+            #expect(record1.body["metadata"]?["resourceVersion"] == .string("1"))
+            let updated = try namespaceObject("a", labels: ["team": "x"])
+            let (revision2, record2) = try repository.write { transaction in
+                try transaction.put(updated.key, body: updated.body, existing: try transaction.get(updated.key))
+            }
+            #expect(revision2 == 2)
+            #expect(record2.uid == record1.uid)
+            #expect(record2.creationTimestamp == record1.creationTimestamp)
+            #expect(try repository.get(updated.key)?.resourceVersion == 2)
+            #expect(try repository.get(ObjectKey(kind: .namespace, namespace: "", name: "b"))?.resourceVersion == 1)
+            #expect(try repository.counts() == [.namespace: 2])
         }
-        #expect(try repository.get(namespace.key) == nil)
-        #expect(try repository.revision() == 0)
     }
 
-    @Test func aDryRunChecksButKeepsNothing() throws {
-        let repository = try PolicyRepository(path: ":memory:", migrations: try Migration.load(from: migrationsDirectory))
-        let namespace = try namespaceObject("a")
-        let (revision, _) = try repository.write(dryRun: true) { transaction in
-            try transaction.put(namespace.key, body: namespace.body, existing: nil)
+    @Test(arguments: StoreEngine.allCases)
+    func aTransactionThatThrowsLeavesNothingBehind(engine: StoreEngine) throws {
+        struct Boom: Error {}
+        try withTestStore(engine) { store in
+            let repository = try store.open()
+            let namespace = try namespaceObject("a")
+            #expect(throws: Boom.self) {
+                _ = try repository.write { transaction in
+                    try transaction.put(namespace.key, body: namespace.body, existing: nil)
+                    throw Boom()
+                }
+            }
+            #expect(try repository.get(namespace.key) == nil)
+            #expect(try repository.revision() == 0)
+            #expect(try repository.changes(after: 0)?.writes.isEmpty == true)
         }
-        #expect(revision == 0)
-        #expect(try repository.get(namespace.key) == nil)
     }
 
-    @Test func objectsSurviveARestartWhole() throws {
-        try withTemporaryDatabase { path in
-            let migrations = try Migration.load(from: migrationsDirectory)
+    @Test(arguments: StoreEngine.allCases)
+    func aDryRunChecksButKeepsNothing(engine: StoreEngine) throws {
+        try withTestStore(engine) { store in
+            let repository = try store.open()
+            let namespace = try namespaceObject("a")
+            let (revision, _) = try repository.write(dryRun: true) { transaction in
+                try transaction.put(namespace.key, body: namespace.body, existing: nil)
+            }
+            #expect(revision == 0)
+            #expect(try repository.get(namespace.key) == nil)
+            // Not in the change log either.
+            let changes = try #require(try repository.changes(after: 0))
+            #expect(changes.revision == 0)
+            #expect(changes.writes.isEmpty)
+        }
+    }
+
+    @Test(arguments: StoreEngine.allCases)
+    func objectsSurviveARestartWhole(engine: StoreEngine) throws {
+        try withTestStore(engine) { store in
             let pod = try ObjectDecoder.decode(
                 try JSONParser.parse(
                     #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"x"},"spec":{"containers":[{"name":"c","image":"nginx:1.25"}]}}"#
                 ))
             do {
-                let repository = try PolicyRepository(path: path, migrations: migrations)
+                let repository = try store.open()
                 _ = try repository.write { transaction in try transaction.put(pod.key, body: pod.body, existing: nil) }
                 repository.close()
             }
-            let reopened = try PolicyRepository(path: path, migrations: migrations)
+            let reopened = try store.open()
             let (revision, records) = try reopened.loadAll()
             #expect(revision == 1)
             #expect(records.count == 1)
@@ -126,15 +159,19 @@ func namespaceObject(_ name: String, labels: [String: String] = [:]) throws -> D
         }
     }
 
-    @Test func listsArePagedInNamespaceThenNameOrder() throws {
-        let repository = try PolicyRepository(path: ":memory:", migrations: try Migration.load(from: migrationsDirectory))
-        _ = try repository.write { transaction in
-            for name in ["c", "a", "b"] {
-                let namespace = try namespaceObject(name)
-                try transaction.put(namespace.key, body: namespace.body, existing: nil)
+    @Test(arguments: StoreEngine.allCases)
+    func listsArePagedInNamespaceThenNameOrderByteByByte(engine: StoreEngine) throws {
+        try withTestStore(engine) { store in
+            let repository = try store.open()
+            _ = try repository.write { transaction in
+                for name in ["c", "a0", "a", "b", "a-b"] {
+                    let namespace = try namespaceObject(name)
+                    try transaction.put(namespace.key, body: namespace.body, existing: nil)
+                }
             }
+            #expect(try repository.list(.namespace).records.map(\.key.name) == ["a", "a-b", "a0", "b", "c"])
+            #expect(try repository.list(.namespace, after: ("", "a0")).records.map(\.key.name) == ["b", "c"])
+            #expect(try repository.list(.namespace).revision == 1)
         }
-        #expect(try repository.list(.namespace).records.map(\.key.name) == ["a", "b", "c"])
-        #expect(try repository.list(.namespace, after: ("", "a")).records.map(\.key.name) == ["b", "c"])
     }
 }

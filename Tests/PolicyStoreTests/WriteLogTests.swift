@@ -2,10 +2,8 @@ import PolicyCore
 import PolicyStore
 import Testing
 
+/// On each engine (PostgreSQL: see `testPostgresURL`).
 @Suite struct WriteLogTests {
-    func repository() throws -> PolicyRepository {
-        try PolicyRepository(path: ":memory:", migrations: try Migration.load(from: migrationsDirectory))
-    }
 
     /// A body whose text holds `resourceVersion` and `labels` in places other than `metadata`'s own.
     let tricky: JSONValue = .object([
@@ -20,8 +18,12 @@ import Testing
         "spec": .object(["resourceVersion": "nested", "list": .array([.integer(1), .bool(true), .null, .double(2.5)])]),
     ])
 
-    @Test func putsAndDeletesAreRecordedAsAGetWouldReturnThem() throws {
-        let repository = try repository()
+    @Test(arguments: StoreEngine.allCases)
+    func putsAndDeletesAreRecordedAsAGetWouldReturnThem(engine: StoreEngine) throws {
+        try withTestStore(engine) { store in try putsAndDeletesAreRecordedAsAGetWouldReturnThem(try store.open()) }
+    }
+
+    func putsAndDeletesAreRecordedAsAGetWouldReturnThem(_ repository: PolicyRepository) throws {
         let key = ObjectKey(kind: .pod, namespace: "x", name: "a")
         let (_, (first, added)) = try repository.write { transaction in
             transaction.recordWrites(upTo: 10)
@@ -62,8 +64,12 @@ import Testing
         #expect(try JSONParser.parse(removal.json) == expected)
     }
 
-    @Test func aTransactionOverTheLimitRecordsOnlyThatItOverflowed() throws {
-        let repository = try repository()
+    @Test(arguments: StoreEngine.allCases)
+    func aTransactionOverTheLimitRecordsOnlyThatItOverflowed(engine: StoreEngine) throws {
+        try withTestStore(engine) { store in try aTransactionOverTheLimitRecordsOnlyThatItOverflowed(try store.open()) }
+    }
+
+    func aTransactionOverTheLimitRecordsOnlyThatItOverflowed(_ repository: PolicyRepository) throws {
         let (_, log) = try repository.write { transaction in
             transaction.recordWrites(upTo: 2)
             for name in ["a", "b", "c"] {
