@@ -9,15 +9,22 @@ import PolicyStore
 extension Netpold {
     struct Serve: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run the HTTP service on an embedded SQLite database.",
+            abstract: "Run the HTTP service on an embedded SQLite database, or as one replica over PostgreSQL.",
             discussion: """
                 Examples:
                   netpold serve                              # ./netpold.db on 127.0.0.1:8080
                   netpold serve --db /var/lib/netpold.db --port 0
+                  PGPASSWORD=... netpold serve --store postgres://netpold@db.internal:5432/netpold
                 """)
 
-        @Option(help: "The SQLite database file (created on first start).")
+        @Option(help: "The SQLite database file (created on first start), when --store is not given.")
         var db: String = "./netpold.db"
+
+        @Option(
+            help:
+                "A PostgreSQL database that replicas share, postgres://USER@HOST:PORT/DB (or set NETPOLD_STORE). The password comes from PGPASSWORD or ~/.pgpass, as for psql."
+        )
+        var store: String?
 
         @Option(help: "The address to listen on.")
         var host: String = "127.0.0.1"
@@ -133,12 +140,19 @@ extension Netpold {
             pthread_sigmask(SIG_BLOCK, &signals, nil)
 
             try StartupCheck.ensureListenable(host: host, port: port)
+            let shared = try StoreOption.resolve(store)
             // A start that fails after this point removes the files it created, as if it never ran.
-            let newFiles = StartupCheck.NewFiles(database: db, decisionLog: decisionLog)
+            let newFiles = StartupCheck.NewFiles(database: shared == nil ? db : nil, decisionLog: decisionLog)
             var started = false
             defer { if !started { newFiles.remove() } }
-            let migrationList = try Migration.load(from: MigrationsLocator.find(migrations))
-            let repository = try PolicyRepository(path: db, migrations: migrationList)
+            let migrationsFolder = MigrationsLocator.find(migrations)
+            let repository =
+                if let shared {
+                    try PolicyRepository(store: shared, migrationsDirectory: migrationsFolder)
+                } else {
+                    try PolicyRepository(path: db, migrations: try Migration.load(from: migrationsFolder))
+                }
+            let storeName = shared.map(StoreOption.redacted) ?? db
             defer { if !started { repository.close() } }
             guard maxWatches >= 0, watchHistory >= 1 else {
                 throw ValidationError("--max-watches must not be negative and --watch-history must be at least 1")
@@ -207,14 +221,18 @@ extension Netpold {
             let server = try HTTPServer(configuration: configuration, lane: Router.lane(for:)) { request in router.handle(request)
             }
             started = true
-            print("netpold \(Netpold.version) listening on \(server.url) (database \(db), revision \(service.current.revision))")
+            if repository.engine == .postgres { service.startFollowing(logger: logger) }
+            print(
+                "netpold \(Netpold.version) listening on \(server.url) (database \(storeName), revision \(service.current.revision))"
+            )
             fflush(nil)
-            logger.info("ready", metadata: ["url": "\(server.url)", "db": "\(db)"])
+            logger.info("ready", metadata: ["url": "\(server.url)", "db": "\(storeName)"])
 
             var received: Int32 = 0
             sigwait(&signals, &received)
             logger.info("stopping on signal \(received): finishing requests in flight")
             server.stop(graceSeconds: shutdownGrace)
+            service.stopFollowing()
             let unfinished = server.unfinishedBackgroundWork
             guard unfinished == 0 else {
                 // Closing the database under a running transaction would be worse than leaving it to

@@ -53,10 +53,12 @@ enum StartupCheck {
     struct NewFiles {
         private var paths: [String] = []
 
-        /// A database that does not exist yet, with the journal files SQLite puts beside it; a decision
+        /// A SQLite database (nil: the store is PostgreSQL) that does not exist yet, with the journal files SQLite puts beside it; a decision
         /// log that does not exist yet. An existing database is left to SQLite even if it grew a WAL.
-        init(database: String, decisionLog: String?) {
-            if !Self.exists(database) { paths = [database, database + "-wal", database + "-shm", database + "-journal"] }
+        init(database: String?, decisionLog: String?) {
+            if let database, !Self.exists(database) {
+                paths = [database, database + "-wal", database + "-shm", database + "-journal"]
+            }
             if let decisionLog, !Self.exists(decisionLog) { paths.append(decisionLog) }
         }
 

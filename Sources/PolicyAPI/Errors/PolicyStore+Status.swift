@@ -15,3 +15,21 @@ extension SQLiteError: StatusReporting {
 extension StoreError: StatusReporting {
     public var status: APIStatus { APIError.internalError("see the server log").status }
 }
+
+/// PostgreSQL cannot be reached (down, restarting, the connection lost): `503`. Decisions do not
+/// get here (they never touch the store); writes and reads of stored objects do, and may be retried.
+extension StoreUnavailable: StatusReporting {
+    public var status: APIStatus {
+        // libpq's messages span lines; a Status message is one.
+        let said = reason.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        var error = APIError.unavailable("the store cannot be reached right now: \(said)")
+        error.status.retryAfterSeconds = 1
+        return error.status
+    }
+}
+
+/// A statement PostgreSQL refused on a working connection: a bug, `500`, details in the log only.
+/// (A lock or serialisation failure cannot happen: write transactions queue on one row lock.)
+extension PostgresError: StatusReporting {
+    public var status: APIStatus { APIError.internalError("see the server log").status }
+}

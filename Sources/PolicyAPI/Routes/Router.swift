@@ -174,8 +174,7 @@ public struct Router: Sendable {
             return HTTPResponse(status: 200, contentType: "application/json", body: Router.healthzBody)
         case .readyz:
             try allow(request, "GET")
-            _ = try service.repository.revision()
-            return .json(.object(["status": .string("ready"), "revision": .integer(service.current.revision)]))
+            return try readiness()
         case .version:
             try allow(request, "GET")
             return .json(versionDocument())
@@ -217,6 +216,24 @@ public struct Router: Sendable {
             try allow(request, "GET", "HEAD")
             return Router.pageResponse(fixedRoute)
         }
+    }
+
+    /// `/readyz`: ready once every revision the store announced is applied. A replica whose
+    /// PostgreSQL is down stays ready (its decisions go on, from the revision it has, and say which);
+    /// one on SQLite, which owns its file, is ready only while the file can be read.
+    func readiness() throws -> HTTPResponse {
+        let engine = service.repository.engine
+        if engine == .sqlite { _ = try service.repository.revision() }
+        let standing = service.standing
+        guard standing.caughtUp else {
+            throw APIError.unavailable(
+                "catching up with the store: at revision \(standing.applied) of \(standing.announced)")
+        }
+        return .json(
+            .object([
+                "status": .string("ready"), "revision": .integer(standing.applied), "store": .string(engine.rawValue),
+                "storeReachable": .bool(standing.storeReachable),
+            ]))
     }
 
     /// The `/healthz` answer never changes: written once.

@@ -93,10 +93,17 @@ public final class ChangeFeed: Sendable {
     /// that is producing, which writes must not do. Called in revision order (under the service's
     /// writer lock).
     func record(revision: Int64, _ log: WriteLog) -> [HTTPEventStream] {
+        record(revision: revision, writes: log.writes, complete: !log.overflowed)
+    }
+
+    /// As ``record(revision:_:)``, for writes read back from the store's change log (another
+    /// replica's). `complete` false: the writes of this revision (and maybe of revisions before
+    /// it) are not known one by one, as after a reload; every position held so far expires.
+    func record(revision: Int64, writes: [ObjectWrite], complete: Bool) -> [HTTPEventStream] {
         let kinds: Set<ResourceKind> = history.withLock { history in
             defer { history.latest = revision }
-            let bytes = log.writes.reduce(0) { $0 + Self.size(of: $1) }
-            guard !log.overflowed, log.writes.count <= capacity, bytes <= byteCapacity else {
+            let bytes = writes.reduce(0) { $0 + Self.size(of: $1) }
+            guard complete, writes.count <= capacity, bytes <= byteCapacity else {
                 // Too large to hold: the history restarts after this revision, and every position
                 // held so far expires (a caught-up watch must not miss these writes silently).
                 history.firstSequence = history.endSequence + 1
@@ -107,7 +114,7 @@ public final class ChangeFeed: Sendable {
                 return Set(ResourceKind.allCases)
             }
             var kinds: Set<ResourceKind> = []
-            for write in log.writes {
+            for write in writes {
                 history.events.append(
                     Event(
                         revision: revision, action: write.action, key: write.key, labels: write.labels, json: write.json,

@@ -12,15 +12,15 @@ public final class PolicyService: Sendable {
     public let repository: PolicyRepository
     /// The committed writes of the latest revisions, for watches.
     public let changeFeed: ChangeFeed
-    private let writer: Mutex<PolicySnapshot>
-    private let compiled: Mutex<CompiledPolicySet>
+    let writer: Mutex<PolicySnapshot>
+    let compiled: Mutex<CompiledPolicySet>
     /// The connectivity index of the latest compiled set a set answer asked about, and the
     /// changes published since, to update it from instead of building it again.
-    private let connectivityIndex = Mutex<ConnectivityIndex?>(nil)
-    private let indexLog = Mutex(IndexLog())
+    let connectivityIndex = Mutex<ConnectivityIndex?>(nil)
+    let indexLog = Mutex(IndexLog())
 
     /// The changes of each published revision, oldest first, while few enough to be worth replaying.
-    private struct IndexLog {
+    struct IndexLog {
         var entries: [(revision: Int64, changes: [SnapshotChange])] = []
         var count = 0
         /// Revisions up to this one are not all in `entries`.
@@ -40,6 +40,13 @@ public final class PolicyService: Sendable {
         func changes(after revision: Int64, upTo last: Int64) -> [SnapshotChange]? {
             guard revision >= gapUntil else { return nil }
             return entries.filter { $0.revision > revision && $0.revision <= last }.flatMap(\.changes)
+        }
+
+        /// Forgets every change: nothing before `revision` can be replayed (after a reload).
+        mutating func restart(at revision: Int64) {
+            entries.removeAll()
+            count = 0
+            gapUntil = revision
         }
 
         mutating func drop(upTo revision: Int64) {
@@ -88,7 +95,7 @@ public final class PolicyService: Sendable {
     /// The last published set with the writes its staged policies stand for: staged answers need
     /// both, and must not wait for a write in progress (which holds `writer`). Not the snapshot:
     /// a second reference to it would make the next write copy its dictionaries.
-    private let published: Mutex<(stagedChanges: [SnapshotChange], set: CompiledPolicySet)>
+    let published: Mutex<(stagedChanges: [SnapshotChange], set: CompiledPolicySet)>
 
     /// The enforced set and, on the same revision, the set as if every staged policy were enforced
     /// (kept until the next write).
@@ -124,14 +131,16 @@ public final class PolicyService: Sendable {
         }
     }
 
-    private let revisionWaiters = RevisionWaiters()
+    let revisionWaiters = RevisionWaiters()
+    /// The follower's view of the store (``standing``).
+    let following: Mutex<FollowState>
 
     /// Waits until this replica has published `revision`, at most `timeout`; true when it has.
     public func awaitRevision(_ revision: Int64, timeout: Duration) -> Bool {
         revisionWaiters.wait(until: revision, timeout: timeout) { current.revision }
     }
 
-    private let compileStats = Mutex<(count: Int, lastSeconds: Double, totalSeconds: Double)>((1, 0, 0))
+    let compileStats = Mutex<(count: Int, lastSeconds: Double, totalSeconds: Double)>((1, 0, 0))
 
     /// Loads every stored object and compiles the evaluator.
     /// - Parameter watchHistory: the most events ``changeFeed`` holds.
@@ -139,6 +148,7 @@ public final class PolicyService: Sendable {
         self.repository = repository
         let (revision, records) = try repository.loadAll()
         changeFeed = ChangeFeed(capacity: watchHistory, revision: revision)
+        following = Mutex(FollowState(announced: revision))
         var models: [DecodedObject.Model] = []
         for record in records {
             do {
@@ -209,6 +219,12 @@ public final class PolicyService: Sendable {
         return try writer.withLock { snapshot in
             var changes: [SnapshotChange] = []
             let (revision, (result, log)) = try repository.write(dryRun: dryRun) { transaction in
+                // Another replica may have written since this one last followed the store: its
+                // writes come first, so this write is checked against the latest state and
+                // published on top of it (the transaction holds the store's write lock).
+                if transaction.revision - 1 > snapshot.revision {
+                    woken += try catchUp(&snapshot, in: transaction)
+                }
                 if !dryRun { transaction.recordWrites(upTo: changeFeed.capacity) }
                 let result = try body(&transaction, &changes)
                 if let problem = snapshot.tierReferenceProblem(after: changes) { throw ServiceError.tierReference(problem) }
@@ -231,7 +247,7 @@ public final class PolicyService: Sendable {
     }
 
     /// Builds the next compiled set from the current one and the committed changes, then swaps it in.
-    private func publish(_ snapshot: PolicySnapshot, changes: [SnapshotChange]) {
+    func publish(_ snapshot: PolicySnapshot, changes: [SnapshotChange]) {
         let started = ContinuousClock.now
         let set = current.applying(changes, revision: snapshot.revision, snapshot: snapshot, jobs: .cores)
         let elapsed = ContinuousClock.now - started
