@@ -24,8 +24,12 @@ struct APIHarness {
     let router: Router
 
     init(path: String = ":memory:", options: RouterOptions = RouterOptions(), watchHistory: Int = 10_000) throws {
-        let repository = try PolicyRepository(
-            path: path, migrations: try Migration.load(from: repositoryRoot + "/migrations"))
+        try self.init(
+            repository: PolicyRepository(path: path, migrations: try Migration.load(from: repositoryRoot + "/migrations")),
+            options: options, watchHistory: watchHistory)
+    }
+
+    init(repository: PolicyRepository, options: RouterOptions = RouterOptions(), watchHistory: Int = 10_000) throws {
         router = Router(
             service: try PolicyService(repository: repository, watchHistory: watchHistory), version: "test", options: options,
             logger: quietLogger)
