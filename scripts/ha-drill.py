@@ -248,12 +248,18 @@ def drill(a, b, postgres, pg_dir, pg_port, samples):
     write_codes = []
     phase = {"down": False}
 
+    outage_latencies = []
+
     def decider(replica):
         while not stop.is_set():
             i, j = random.randrange(20), random.randrange(20)
+            started = time.perf_counter()
             status, _ = request("GET", replica.url + f"/v1/decide?from=drill/p{i}&to=drill/p{j}&port=80", timeout=5)
+            elapsed = (time.perf_counter() - started) * 1000
             with lock:
                 decisions["ok" if status == 200 else "failed"] += 1
+                if phase["down"]:
+                    outage_latencies.append(elapsed)
 
     def outage_writer():
         index = 0
@@ -301,13 +307,17 @@ def drill(a, b, postgres, pg_dir, pg_port, samples):
         thread.join()
     if during["failed"] or decisions["failed"]:
         fail(f"decisions failed while PostgreSQL was down: {decisions}")
+    # A decision that waited on the database would take a connect timeout (3 s) or a lock's.
+    if not outage_latencies or max(outage_latencies) > 1000:
+        fail(f"decisions while PostgreSQL was down took up to {max(outage_latencies or [0]):.0f} ms")
     down_codes = sorted({code for down, code in write_codes if down})
     if not down_codes or any(code not in (503, 200, 201) for code in down_codes) or 503 not in down_codes:
         fail(f"writes while PostgreSQL was down answered {down_codes} (expected 503)")
     if not any(code in (200, 201) for down, code in write_codes if not down):
         fail("writes did not recover after PostgreSQL came back")
     converge(a, b, acknowledged, "after PostgreSQL came back")
-    print(f"PostgreSQL stopped for {down_seconds:.0f} s under load: {decisions['ok']} decisions answered, none failed; "
+    print(f"PostgreSQL stopped for {down_seconds:.0f} s under load: {decisions['ok']} decisions answered, none failed "
+          f"(while it was down: p99 {percentile(outage_latencies, 0.99):.1f} ms, max {max(outage_latencies):.1f} ms); "
           f"writes answered {down_codes} while it was down, then recovered; every acknowledged write is on both replicas",
           flush=True)
     print("HA drill passed", flush=True)

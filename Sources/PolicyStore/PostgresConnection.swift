@@ -14,6 +14,9 @@ struct PostgresConnection: ~Copyable, SQLConnection {
     private var handle: OpaquePointer?
     /// Whether the ``CachedStatement``s are prepared on the current session.
     private var prepared = false
+    /// When the last attempt to reconnect failed, and why.
+    private var lastFailedReconnect: ContinuousClock.Instant?
+    private var lastFailure = ""
 
     /// How long one attempt to connect may take, unless the URL says otherwise (`?connect_timeout=`).
     static let connectTimeoutSeconds = 3
@@ -33,6 +36,14 @@ struct PostgresConnection: ~Copyable, SQLConnection {
             ("keepalives_idle", "30"),
             ("keepalives_interval", "10"),
             ("keepalives_count", "3"),
+            // A server that stops acknowledging what is sent (a partition, not a reset) fails the
+            // statement after 10 s instead of the kernel's quarter of an hour of retransmissions.
+            ("tcp_user_timeout", "10000"),
+            // Nothing waits forever inside the store: a write queued behind another replica's
+            // transaction for 10 s gives up (503), a statement is cancelled after 60 s (a load of
+            // every object included), and a session that holds a transaction open doing nothing
+            // for 30 s (a replica paused or hung mid-write) is ended, releasing the revision row.
+            ("options", "-c lock_timeout=10s -c statement_timeout=60s -c idle_in_transaction_session_timeout=30s"),
             ("dbname", url),
         ]
         let connection = Self.withCStrings(settings.map(\.0)) { keywords in
@@ -72,10 +83,18 @@ struct PostgresConnection: ~Copyable, SQLConnection {
         let connection = try open()
         if PQstatus(connection) != CONNECTION_OK || PQtransactionStatus(connection) == PQTRANS_UNKNOWN {
             prepared = false
+            // Within a second of a failed attempt, fail at once: callers queue on this connection's
+            // lock, and each paying the connect timeout in turn would hold the last for many seconds.
+            if let failed = lastFailedReconnect, failed.duration(to: .now) < .seconds(1) {
+                throw StoreUnavailable(reason: "cannot reconnect to PostgreSQL: \(lastFailure)")
+            }
             PQreset(connection)
             guard PQstatus(connection) == CONNECTION_OK else {
-                throw StoreUnavailable(reason: "cannot reconnect to PostgreSQL: \(Self.errorMessage(connection))")
+                lastFailedReconnect = .now
+                lastFailure = Self.errorMessage(connection)
+                throw StoreUnavailable(reason: "cannot reconnect to PostgreSQL: \(lastFailure)")
             }
+            lastFailedReconnect = nil
         } else if PQtransactionStatus(connection) != PQTRANS_IDLE {
             // A transaction left open by an operation whose ROLLBACK failed.
             try execute("ROLLBACK")

@@ -17,13 +17,20 @@ enum StoreOption {
         return store
     }
 
-    /// The URL without its password, for logs and the start-up line.
+    /// The URL without its password (in the user part, or a `password=` parameter), for logs and
+    /// the start-up line.
     static func redacted(_ url: String) -> String {
-        let parts = url.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2 else { return url }
-        // "scheme://user:password": the password follows the second colon.
-        let credentials = parts[0].split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
-        guard credentials.count == 3 else { return url }
-        return credentials[0] + ":" + credentials[1] + ":***@" + parts[1]
+        var text = url
+        let parts = text.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false)
+        if parts.count == 2 {
+            // "scheme://user:password": the password follows the second colon.
+            let credentials = parts[0].split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+            if credentials.count == 3 { text = credentials[0] + ":" + credentials[1] + ":***@" + parts[1] }
+        }
+        guard let mark = text.firstIndex(of: "?") else { return text }
+        let parameters = text[text.index(after: mark)...].split(separator: "&", omittingEmptySubsequences: false).map {
+            $0.lowercased().hasPrefix("password=") ? "password=***" : String($0)
+        }
+        return text[..<mark] + "?" + parameters.joined(separator: "&")
     }
 }

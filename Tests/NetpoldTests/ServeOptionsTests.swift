@@ -50,3 +50,19 @@ import Testing
         #expect(throws: ValidationError.self) { try Secret.read(file: path + ".missing", environment: "X") }
     }
 }
+
+@Suite struct StoreOptionTests {
+    @Test func onlyAPostgreSQLURLIsAStore() throws {
+        #expect(try StoreOption.resolve("postgres://netpold@db:5432/netpold") == "postgres://netpold@db:5432/netpold")
+        #expect(try StoreOption.resolve("postgresql://db/netpold") == "postgresql://db/netpold")
+        #expect(throws: (any Error).self) { try StoreOption.resolve("./netpold.db") }
+    }
+
+    @Test func passwordsAreNotPrinted() {
+        #expect(StoreOption.redacted("postgres://netpold:s3cret@db:5432/netpold") == "postgres://netpold:***@db:5432/netpold")
+        #expect(
+            StoreOption.redacted("postgres://netpold@db/netpold?sslmode=require&password=s3cret")
+                == "postgres://netpold@db/netpold?sslmode=require&password=***")
+        #expect(StoreOption.redacted("postgres://netpold@db:5432/netpold") == "postgres://netpold@db:5432/netpold")
+    }
+}

@@ -31,6 +31,12 @@ import Testing
         #expect(answer.json["details"]?["retryAfterSeconds"] == .integer(1))
     }
 
+    @Test func routesThatRefuseUnknownParametersAcceptIt() throws {
+        let api = try harness(wait: .seconds(2))
+        #expect(api.send("GET", "/v1/lint?minRevision=2").status == 200)
+        #expect(api.send("GET", "/v1/reachability?to=x/a&minRevision=2").status == 200)
+    }
+
     @Test func theHeaderWorksAsTheQueryParameter() throws {
         let api = try harness(wait: .milliseconds(50))
         let response = api.router.handle(

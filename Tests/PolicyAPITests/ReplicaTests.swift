@@ -73,6 +73,25 @@ import Testing
         }
     }
 
+    @Test func aReplicasWatchHistoryHoldsWhatAnotherReplicaWrote() throws {
+        try withReplicas { a, b, _ in
+            seed(a)
+            b.send("POST", "/api/v1/namespaces/x/pods", podJSON("c", ip: "10.0.0.3"))
+            // Revisions 1-4 (a's) came in by catching up before b's own write, revision 5.
+            #expect(b.router.service.changeFeed.revision == 5)
+            #expect(b.router.service.changeFeed.count == 5)
+        }
+    }
+
+    @Test func onPostgreSQLRequestsThatReadTheStoreLeaveTheEventLoop() throws {
+        try withReplicas { a, _, _ in
+            #expect(a.router.lane(for: HTTPRequest(method: "GET", path: "/api/v1/namespaces/x/pods/a", body: [])) == .background)
+            #expect(a.router.lane(for: HTTPRequest(method: "GET", path: "/metrics", body: [])) == .background)
+            #expect(a.router.lane(for: HTTPRequest(method: "POST", path: "/v1/decide", body: [])) == .inline)
+            #expect(a.router.lane(for: HTTPRequest(method: "GET", path: "/readyz", body: [])) == .inline)
+        }
+    }
+
     @Test func racingReplacementsAcrossReplicasLetExactlyOneWin() throws {
         try withReplicas { a, b, _ in
             seed(a)

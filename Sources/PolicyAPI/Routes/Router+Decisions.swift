@@ -20,7 +20,7 @@ extension Router {
             return HTTPResponse(
                 status: 200, contentType: "application/json", body: DecisionWriter.bytes(decision, staged: stagedDecision))
         }
-        let decision = try service.current.decide(question)
+        let decision = try service.withCurrent { try $0.decide(question) }
         options.metrics.recordDecisions(allowed: decision.allowed ? 1 : 0, denied: decision.allowed ? 0 : 1)
         options.decisionRecorder?.record(DecisionAudit.line(question, decision, requestID: requestID))
         return HTTPResponse(status: 200, contentType: "application/json", body: DecisionWriter.bytes(decision))

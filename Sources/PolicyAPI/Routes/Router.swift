@@ -112,6 +112,15 @@ public struct Router: Sendable {
         }
     }
 
+    /// As ``lane(for:)-swift.type.method``, for this router's store: on PostgreSQL, a request that
+    /// reads the store (an object, `/metrics`' counts) makes a network round trip and may queue
+    /// behind another replica's write, so it leaves the event loop too. Decisions never read it.
+    public func lane(for request: HTTPRequest) -> HTTPLane {
+        let lane = Self.lane(for: request)
+        guard lane == .inline, service.repository.engine == .postgres else { return lane }
+        return Self.mayNameResource(request.path) || request.path == "/metrics" ? .background : .inline
+    }
+
     /// Whether the path's first segment starts with `api`, as every ``ResourcePath`` does.
     static func mayNameResource(_ path: String) -> Bool {
         var bytes = path.utf8.drop { $0 == UInt8(ascii: "/") }.makeIterator()

@@ -37,14 +37,17 @@ extension PolicyService {
     public func catchUp() throws {
         nonisolated(unsafe) var woken: [HTTPEventStream] = []
         defer { changeFeed.wake(woken) }
-        try writer.withLock { snapshot in
-            if let batch = try repository.changes(after: snapshot.revision) {
-                announce(batch.revision)
-                woken = try apply(batch, to: &snapshot)
-            } else {
-                woken = try reload(&snapshot)
-            }
+        try writer.withLock { snapshot in woken = try catchUp(&snapshot) }
+    }
+
+    /// Under the writer's lock: the writes committed since the snapshot's revision, applied (or
+    /// everything reloaded).
+    func catchUp(_ snapshot: inout PolicySnapshot) throws -> [HTTPEventStream] {
+        if let batch = try repository.changes(after: snapshot.revision) {
+            announce(batch.revision)
+            return try apply(batch, to: &snapshot)
         }
+        return try reload(&snapshot)
     }
 
     /// Inside a write transaction: the writes committed since the snapshot's revision, applied.
@@ -63,26 +66,24 @@ extension PolicyService {
     /// on a minute of writes applies the end state, not every step). Watches get every revision.
     private func apply(_ batch: ChangeBatch, to snapshot: inout PolicySnapshot) throws -> [HTTPEventStream] {
         guard batch.revision > snapshot.revision else { return [] }
-        var changes: [SnapshotChange] = []
-        var keys: [ObjectKey] = []
         var last: [ObjectKey: Int] = [:]
-        for logged in batch.writes {
+        for (position, logged) in batch.writes.enumerated() { last[logged.write.key] = position }
+        // Each key's last write only (decoded only then), in the order of those last writes: a
+        // namespace created again comes before its new pods.
+        var kept: [SnapshotChange] = []
+        for (position, logged) in batch.writes.enumerated() where last[logged.write.key] == position {
             let write = logged.write
             switch write.action {
             case .deleted:
-                changes.append(.remove(write.key))
+                kept.append(.remove(write.key))
             case .added, .modified:
                 do {
-                    changes.append(.upsert(try ObjectDecoder.decode(JSONParser.parse(write.json)).model))
+                    kept.append(.upsert(try ObjectDecoder.decode(JSONParser.parse(write.json)).model))
                 } catch {
-                    throw StoreError("\(write.key) as revision \(logged.revision) wrote it no longer validates: \(error)")
+                    throw StoreError("\(write.key) as revision \(logged.revision) wrote it does not validate here: \(error)")
                 }
             }
-            last[write.key] = keys.count
-            keys.append(write.key)
         }
-        // In the order of each key's last write: a namespace created again comes before its new pods.
-        let kept = changes.indices.filter { last[keys[$0]] == $0 }.map { changes[$0] }
         for change in kept {
             switch change {
             case .upsert(let model): snapshot.upsert(model)
@@ -122,14 +123,15 @@ extension PolicyService {
         indexLog.withLock { $0.restart(at: revision) }
         let stagedChanges = snapshot.stagedChanges
         published.withLock { $0 = (stagedChanges, set) }
-        compiled.withLock { $0 = set }
+        compiled.withLock { $0 = PublishedSet(set) }
         revisionWaiters.published(revision)
         compileStats.withLock {
             $0.count += 1
             $0.lastSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             $0.totalSeconds += $0.lastSeconds
         }
-        announce(revision)
+        // The store may have gone back (restored from a backup): what it says now is the truth.
+        following.withLock { $0.announced = revision }
         return changeFeed.record(revision: revision, writes: [], complete: false)
     }
 
@@ -137,12 +139,31 @@ extension PolicyService {
     /// notifications of new revisions, and at least every `interval` (a notification can be lost
     /// with a connection). While the store cannot be reached, decisions go on from the set at hand.
     public func startFollowing(interval: Duration = .seconds(1), logger: Logger) {
-        following.withLock { $0.running = true }
+        following.withLock {
+            $0.running = true
+            $0.stopped = false
+        }
         DispatchQueue(label: "netpold.follow").async { [self] in
             var outage: ContinuousClock.Instant?
+            var listenerFailing = false
             while following.withLock({ $0.running }) {
+                let started = ContinuousClock.now
+                // The notification only wakes the follower early: the log is read every round,
+                // so a listening connection that fails (refused, dropped) costs latency, not writes.
                 do {
                     if let revision = try repository.waitForNotification(timeout: interval) { announce(revision) }
+                    if listenerFailing {
+                        logger.notice("notifications of new revisions are received again")
+                        listenerFailing = false
+                    }
+                } catch {
+                    if !listenerFailing {
+                        logger.warning(
+                            "cannot listen for new revisions (\(error)); reading the change log every \(interval) instead")
+                        listenerFailing = true
+                    }
+                }
+                do {
                     try catchUp()
                     if let since = outage {
                         logger.notice(
@@ -155,11 +176,14 @@ extension PolicyService {
                     if outage == nil {
                         outage = .now
                         logger.warning(
-                            "cannot follow the store (\(error)); answering from revision \(current.revision) until it returns")
+                            "cannot follow the store (\(error)); answering from revision \(current.revision) until it can")
                     }
-                    following.withLock { $0.storeReachable = false }
-                    // Connecting fails fast when the server is down: wait before trying again.
-                    let (seconds, attoseconds) = interval.components
+                    if error is StoreUnavailable { following.withLock { $0.storeReachable = false } }
+                }
+                // A round that failed (fast, as a refused connection does) lasts at least `interval`.
+                let left = interval - started.duration(to: .now)
+                if listenerFailing || outage != nil, left > .zero {
+                    let (seconds, attoseconds) = left.components
                     usleep(UInt32(clamping: seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
                 }
             }
@@ -167,9 +191,16 @@ extension PolicyService {
         }
     }
 
-    /// Stops following (within about one `interval`).
-    public func stopFollowing() {
-        following.withLock { $0.running = false }
+    /// Stops following and waits (at most `timeout`) for the follower's round to end, so the
+    /// store can be closed under nobody.
+    public func stopFollowing(timeout: Duration = .seconds(5)) {
+        let wasRunning = following.withLock { state -> Bool in
+            defer { state.running = false }
+            return state.running
+        }
+        guard wasRunning else { return }
+        let deadline = ContinuousClock.now + timeout
+        while !following.withLock({ $0.stopped }), ContinuousClock.now < deadline { usleep(10_000) }
     }
 }
 

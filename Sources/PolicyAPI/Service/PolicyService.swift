@@ -13,7 +13,10 @@ public final class PolicyService: Sendable {
     /// The committed writes of the latest revisions, for watches.
     public let changeFeed: ChangeFeed
     let writer: Mutex<PolicySnapshot>
-    let compiled: Mutex<CompiledPolicySet>
+    /// The published set, boxed: handing it to a decision retains one object, not each of the
+    /// set's two dozen dictionaries and arrays, whose shared reference counts every worker thread
+    /// would otherwise bounce between the cores on every request.
+    let compiled: Mutex<PublishedSet>
     /// The connectivity index of the latest compiled set a set answer asked about, and the
     /// changes published since, to update it from instead of building it again.
     let connectivityIndex = Mutex<ConnectivityIndex?>(nil)
@@ -160,12 +163,18 @@ public final class PolicyService: Sendable {
         let snapshot = PolicySnapshot(revision: revision, models: models)
         writer = Mutex(snapshot)
         let set = CompiledPolicySet(snapshot, jobs: .cores)
-        compiled = Mutex(set)
+        compiled = Mutex(PublishedSet(set))
         published = Mutex((snapshot.stagedChanges, set))
     }
 
     /// The compiled set decisions are made on.
-    public var current: CompiledPolicySet { compiled.withLock { $0 } }
+    public var current: CompiledPolicySet { compiled.withLock { $0 }.set }
+
+    /// Runs `body` on the compiled set decisions are made on, without copying it.
+    public func withCurrent<R>(_ body: (borrowing CompiledPolicySet) throws -> R) rethrows -> R {
+        let published = compiled.withLock { $0 }
+        return try body(published.set)
+    }
 
     /// The compiled set and its connectivity index, both of one revision. The index is built on the
     /// first set answer after a write, under a lock, so concurrent first requests build it once.
@@ -218,10 +227,12 @@ public final class PolicyService: Sendable {
         defer { changeFeed.wake(woken) }
         return try writer.withLock { snapshot in
             var changes: [SnapshotChange] = []
+            // Another replica may have written since this one last followed the store: its
+            // writes come first, so this write is checked against the latest state and published
+            // on top of it. Most are applied before the transaction, which holds the revision row
+            // every replica's writes queue on; what committed in between, inside it.
+            if repository.engine == .postgres { woken += try catchUp(&snapshot) }
             let (revision, (result, log)) = try repository.write(dryRun: dryRun) { transaction in
-                // Another replica may have written since this one last followed the store: its
-                // writes come first, so this write is checked against the latest state and
-                // published on top of it (the transaction holds the store's write lock).
                 if transaction.revision - 1 > snapshot.revision {
                     woken += try catchUp(&snapshot, in: transaction)
                 }
@@ -240,7 +251,7 @@ public final class PolicyService: Sendable {
                 }
                 snapshot.revision = revision
                 publish(snapshot, changes: changes)
-                woken = changeFeed.record(revision: revision, log)
+                woken += changeFeed.record(revision: revision, log)
             }
             return (revision, result)
         }
@@ -255,7 +266,7 @@ public final class PolicyService: Sendable {
         indexLog.withLock { $0.append(snapshot.revision, changes) }
         let stagedChanges = snapshot.stagedChanges
         published.withLock { $0 = (stagedChanges, set) }
-        compiled.withLock { $0 = set }
+        compiled.withLock { $0 = PublishedSet(set) }
         revisionWaiters.published(set.revision)
         compileStats.withLock {
             $0.count += 1
@@ -484,4 +495,10 @@ extension ObjectKey {
         ObjectKeyDescription(
             kind: kind.kind, apiVersion: kind.apiVersion, namespace: namespace, name: name, displayKind: kind.displayName)
     }
+}
+
+/// A compiled set as published (see ``PolicyService/compiled``).
+final class PublishedSet: Sendable {
+    let set: CompiledPolicySet
+    init(_ set: CompiledPolicySet) { self.set = set }
 }

@@ -44,6 +44,9 @@ struct MinRevisionMiddleware {
                 "this replica is at revision \(current), \(wanted - current) behind minRevision \(wanted), and did not catch up within \(Self.describe(wait)); retry, or ask the replica that wrote it",
                 retryAfterSeconds: 1)
         }
+        // Routes that refuse parameters they do not know must not see this one.
+        var request = request
+        request.query[Self.queryName] = nil
         return try next(request, context)
     }
 
