@@ -218,9 +218,8 @@ extension Netpold {
             case (nil, nil): break
             default: throw ValidationError("--tls-cert and --tls-key go together")
             }
-            let server = try HTTPServer(configuration: configuration, lane: { router.lane(for: $0) }) { request in
-                router.handle(request)
-            }
+            let server = try HTTPServer(
+                configuration: configuration, lane: { router.lane(for: $0) }, handler: { request in router.handle(request) })
             started = true
             if repository.engine == .postgres { service.startFollowing(logger: logger) }
             print(
