@@ -221,11 +221,6 @@ public struct ObjectKey: Sendable, Hashable, Comparable, CustomStringConvertible
         (lhs.kind.applyRank, lhs.namespace, lhs.name) < (rhs.kind.applyRank, rhs.namespace, rhs.name)
     }
 
-    /// One word (``shardHash``, seeded per process) rather than both strings through SipHash:
-    /// compiling 100,000 pods files each under its namespace, owner and address in sets and
-    /// dictionaries keyed by it.
-    public func hash(into hasher: inout Hasher) { hasher.combine(shardHash) }
-
     public var description: String {
         namespace.isEmpty ? "\(kind.displayName)/\(name)" : "\(kind.displayName)/\(namespace)/\(name)"
     }
