@@ -125,10 +125,12 @@ extension CompiledPolicySet {
     private func decided(_ allowed: Bool, _ table: RuleTable, _ rule: FlatRule, ports: PortSet? = nil) -> SideDecision {
         let compiled = table.policies[Int(rule.policy)]
         let index = Int(rule.index)
-        return SideDecision(
+        var side = SideDecision(
             allowed: allowed, reason: allowed ? .allowedByPolicy : .deniedByPolicy, policy: compiled.reference, rule: index,
             action: compiled.actionName(rule.action), ruleName: compiled.ruleName(index, egress: table.isEgress),
             tier: compiled.tier.name, applied: table.policies, ports: ports)
+        side.decidingPolicy = compiled
+        return side
     }
 
     /// The same walk over every port at once: the ports still open entering each tier, of which the

@@ -78,6 +78,9 @@ public struct SideDecision: Sendable, Hashable {
     /// does not build strings nobody asks for.
     private var applied: [CompiledPolicy]?
     var appliedPolicies: [CompiledPolicy]? { applied }
+    /// The compiled policy behind ``policy``, when the compiled walk decided: its reference is
+    /// written from the bytes it carries encoded, not escaped again per answer.
+    var decidingPolicy: CompiledPolicy?
     private var explicitPolicies: [PolicyReference] = []
     /// For an every-port question: the ports this side allows.
     public var ports: PortSet?

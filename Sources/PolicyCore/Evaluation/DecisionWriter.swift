@@ -43,7 +43,7 @@ public enum DecisionWriter {
             write(ports, into: &out)
         }
         out.append(contentsOf: #","revision":"#.utf8)
-        out.append(contentsOf: String(decision.revision).utf8)
+        writeInteger(Int(decision.revision), into: &out)
         if let staged {
             out.append(contentsOf: #","staged":"#.utf8)
             write(staged, into: &out)
@@ -120,7 +120,10 @@ public enum DecisionWriter {
             }
             out.append(UInt8(ascii: "]"))
         }
-        if let policy = side.policy {
+        if let compiled = side.decidingPolicy, side.policy == compiled.reference {
+            out.append(contentsOf: #","policy":"#.utf8)
+            out.append(contentsOf: compiled.referenceJSON)
+        } else if let policy = side.policy {
             out.append(contentsOf: #","policy":"#.utf8)
             write(policy, into: &out)
         }
@@ -133,7 +136,7 @@ public enum DecisionWriter {
         out.append(UInt8(ascii: "\""))
         if let rule = side.rule {
             out.append(contentsOf: #","rule":"#.utf8)
-            out.append(contentsOf: String(rule).utf8)
+            writeInteger(rule, into: &out)
         }
         if let ruleName = side.ruleName {
             out.append(contentsOf: #","ruleName":"#.utf8)
@@ -166,6 +169,17 @@ public enum DecisionWriter {
         out.append(contentsOf: #""tier":"#.utf8)
         JSONWriter.writeString(pass.tier, into: &out)
         out.append(UInt8(ascii: "}"))
+    }
+
+    /// Decimal digits without building a `String` (two per answer, thousands per batch).
+    static func writeInteger(_ value: Int, into out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        writeDigits(value.magnitude, into: &out)
+    }
+
+    private static func writeDigits(_ value: UInt, into out: inout [UInt8]) {
+        if value >= 10 { writeDigits(value / 10, into: &out) }
+        out.append(UInt8(ascii: "0") + UInt8(value % 10))
     }
 
     static func write(_ policy: PolicyReference, into out: inout [UInt8]) {
