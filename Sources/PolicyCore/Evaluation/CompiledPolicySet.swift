@@ -55,6 +55,7 @@ public struct CompiledPolicySet: Sendable {
         for policy in snapshot.networkPolicies.values { policies.insert(compile(policy)) }
         for policy in snapshot.calicoPolicies.values { policies.insert(compile(policy)) }
         for policy in snapshot.clusterPolicies.values { policies.insert(compile(policy)) }
+        policies.rankAll()
         for (key, workload) in snapshot.workloads { insertWorkload(key, workload) }
         for (key, service) in snapshot.services { services[key] = service }
         compilePods(snapshot.pods, jobs: jobs)

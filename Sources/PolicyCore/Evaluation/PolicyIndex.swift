@@ -45,7 +45,22 @@ struct PolicyIndex: Sendable {
 
     var count: Int { byKey.count }
 
+    /// Each policy's position in evaluation order (``CompiledPolicy/precedes(_:_:)``), from
+    /// ``rankAll()`` until a policy is added or removed: a full compile sorts every pod's policies,
+    /// and comparing two integers is far cheaper than comparing tiers, orders and names.
+    private(set) var ranks: [ObjectIdentifier: Int]?
+
+    /// Computes ``ranks`` for the policies held now.
+    mutating func rankAll() {
+        let ordered = byKey.values.sorted(by: CompiledPolicy.precedes)
+        var ranks: [ObjectIdentifier: Int] = [:]
+        ranks.reserveCapacity(ordered.count)
+        for (position, policy) in ordered.enumerated() { ranks[ObjectIdentifier(policy)] = position }
+        self.ranks = ranks
+    }
+
     mutating func insert(_ policy: CompiledPolicy) {
+        ranks = nil
         byKey[policy.key] = policy
         if let namespace = policy.namespace {
             byNamespace[namespace, default: Bucket()].insert(policy)
@@ -55,6 +70,7 @@ struct PolicyIndex: Sendable {
     }
 
     mutating func remove(_ policy: CompiledPolicy) {
+        ranks = nil
         byKey[policy.key] = nil
         if let namespace = policy.namespace {
             byNamespace[namespace]?.remove(policy)
@@ -87,13 +103,17 @@ struct PolicyIndex: Sendable {
         if candidates.isEmpty { return ([], []) }
         // Selected first, then sorted: a pod's candidates are many more than the policies that
         // select it, and sorting them was a quarter of a full compile.
-        var selected: [(policy: CompiledPolicy, ingress: Bool, egress: Bool)] = []
+        var selected: [(policy: CompiledPolicy, ingress: Bool, egress: Bool, rank: Int)] = []
         for policy in candidates {
             let ingress = policy.selects(facts, egress: false)
             let egress = policy.selects(facts, egress: true)
-            if ingress || egress { selected.append((policy, ingress, egress)) }
+            if ingress || egress { selected.append((policy, ingress, egress, ranks?[ObjectIdentifier(policy)] ?? 0)) }
         }
-        selected.sort { CompiledPolicy.precedes($0.policy, $1.policy) }
+        if ranks != nil {
+            selected.sort { $0.rank < $1.rank }
+        } else {
+            selected.sort { CompiledPolicy.precedes($0.policy, $1.policy) }
+        }
         var ingress: [CompiledPolicy] = []
         var egress: [CompiledPolicy] = []
         var previous: CompiledPolicy?
