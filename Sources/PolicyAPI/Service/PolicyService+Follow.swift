@@ -107,16 +107,8 @@ extension PolicyService {
     /// Loads every object again and compiles afresh: for a replica further behind than the change
     /// log reaches. Watches from before expire (their clients list again).
     private func reload(_ snapshot: inout PolicySnapshot) throws -> [HTTPEventStream] {
-        let (revision, records) = try repository.loadAll()
-        var models: [DecodedObject.Model] = []
-        for record in records {
-            do {
-                models.append(try ObjectDecoder.decode(record.body).model)
-            } catch {
-                throw StoreError("stored object \(record.key) no longer validates: \(error)")
-            }
-        }
-        snapshot = PolicySnapshot(revision: revision, models: models)
+        snapshot = try Self.loadSnapshot(from: repository)
+        let revision = snapshot.revision
         let started = ContinuousClock.now
         let set = CompiledPolicySet(snapshot, jobs: .cores)
         let elapsed = ContinuousClock.now - started
@@ -125,11 +117,7 @@ extension PolicyService {
         published.withLock { $0 = (stagedChanges, set) }
         compiled.withLock { $0 = PublishedSet(set) }
         revisionWaiters.published(revision)
-        compileStats.withLock {
-            $0.count += 1
-            $0.lastSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            $0.totalSeconds += $0.lastSeconds
-        }
+        recordCompile(elapsed)
         // The store may have gone back (restored from a backup): what it says now is the truth.
         following.withLock { $0.announced = revision }
         return changeFeed.record(revision: revision, writes: [], complete: false)

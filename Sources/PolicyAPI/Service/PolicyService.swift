@@ -149,10 +149,21 @@ public final class PolicyService: Sendable {
     /// - Parameter watchHistory: the most events ``changeFeed`` holds.
     public init(repository: PolicyRepository, watchHistory: Int = 10_000) throws {
         self.repository = repository
+        let snapshot = try Self.loadSnapshot(from: repository)
+        changeFeed = ChangeFeed(capacity: watchHistory, revision: snapshot.revision)
+        following = Mutex(FollowState(announced: snapshot.revision))
+        writer = Mutex(snapshot)
+        let set = CompiledPolicySet(snapshot, jobs: .cores)
+        compiled = Mutex(PublishedSet(set))
+        published = Mutex((snapshot.stagedChanges, set))
+    }
+
+    /// Every stored object, decoded, in one snapshot; a stored object that no longer validates
+    /// stops the load.
+    static func loadSnapshot(from repository: PolicyRepository) throws -> PolicySnapshot {
         let (revision, records) = try repository.loadAll()
-        changeFeed = ChangeFeed(capacity: watchHistory, revision: revision)
-        following = Mutex(FollowState(announced: revision))
         var models: [DecodedObject.Model] = []
+        models.reserveCapacity(records.count)
         for record in records {
             do {
                 models.append(try ObjectDecoder.decode(record.body).model)
@@ -160,11 +171,16 @@ public final class PolicyService: Sendable {
                 throw StoreError("stored object \(record.key) no longer validates: \(error)")
             }
         }
-        let snapshot = PolicySnapshot(revision: revision, models: models)
-        writer = Mutex(snapshot)
-        let set = CompiledPolicySet(snapshot, jobs: .cores)
-        compiled = Mutex(PublishedSet(set))
-        published = Mutex((snapshot.stagedChanges, set))
+        return PolicySnapshot(revision: revision, models: models)
+    }
+
+    /// Counts a compile that took `elapsed` in ``compileStatistics``.
+    func recordCompile(_ elapsed: Duration) {
+        compileStats.withLock {
+            $0.count += 1
+            $0.lastSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            $0.totalSeconds += $0.lastSeconds
+        }
     }
 
     /// The compiled set decisions are made on.
@@ -268,11 +284,7 @@ public final class PolicyService: Sendable {
         published.withLock { $0 = (stagedChanges, set) }
         compiled.withLock { $0 = PublishedSet(set) }
         revisionWaiters.published(set.revision)
-        compileStats.withLock {
-            $0.count += 1
-            $0.lastSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            $0.totalSeconds += $0.lastSeconds
-        }
+        recordCompile(elapsed)
     }
 
     private func requireNamespace(
