@@ -149,7 +149,7 @@ public final class PolicyRepository: Sendable {
         return found
     }
 
-    private static func record(key: ObjectKey, row: borrowing DatabaseRow, offset: Int32) throws -> StoredRecord {
+    static func record(key: ObjectKey, row: borrowing DatabaseRow, offset: Int32) throws -> StoredRecord {
         StoredRecord(
             key: key, uid: row.text(offset), resourceVersion: row.integer(offset + 1),
             creationTimestamp: row.text(offset + 2), body: try JSONParser.parse(row.bytes(offset + 3)))

@@ -68,6 +68,41 @@ func namespaceObject(_ name: String, labels: [String: String] = [:]) throws -> D
         }
     }
 
+    /// Within one transaction reads see its own writes, however they are batched: a read of an
+    /// object put moments before, the keys of a namespace, a second put of one key, a delete after
+    /// a put, and more puts than one batch holds.
+    @Test(arguments: StoreEngine.allCases)
+    func aTransactionReadsItsOwnWritesHoweverTheyAreBatched(engine: StoreEngine) throws {
+        try withTestStore(engine) { store in
+            let repository = try store.open()
+            let names = (0..<250).map { "n\($0)" }
+            let (revision, _) = try repository.write { transaction in
+                try transaction.prefetch(names.map { ObjectKey(kind: .namespace, namespace: "", name: $0) })
+                for name in names {
+                    let object = try namespaceObject(name)
+                    #expect(try transaction.get(object.key) == nil)
+                    try transaction.put(object.key, body: object.body, existing: nil)
+                    #expect(try transaction.get(object.key)?.key == object.key)
+                }
+                let relabelled = try namespaceObject("n7", labels: ["team": "x"])
+                try transaction.put(relabelled.key, body: relabelled.body, existing: try transaction.get(relabelled.key))
+                let again = try namespaceObject("n7", labels: ["team": "y"])
+                try transaction.put(again.key, body: again.body, existing: try transaction.get(again.key))
+                #expect(try transaction.get(again.key)?.body["metadata"]?["labels"]?["team"] == .string("y"))
+                #expect(try transaction.delete(try namespaceObject("n9").key))
+                #expect(try transaction.get(try namespaceObject("n9").key) == nil)
+                #expect(try transaction.allKeys().count == 249)
+            }
+            #expect(revision == 1)
+            #expect(try repository.counts()[.namespace] == 249)
+            #expect(
+                try repository.get(ObjectKey(kind: .namespace, namespace: "", name: "n7"))?.body["metadata"]?["labels"]?["team"]
+                    == .string("y"))
+            #expect(try repository.get(ObjectKey(kind: .namespace, namespace: "", name: "n9")) == nil)
+            #expect(try repository.get(ObjectKey(kind: .namespace, namespace: "", name: "n249"))?.resourceVersion == 1)
+        }
+    }
+
     @Test(arguments: StoreEngine.allCases)
     func aDatabaseFromANewerVersionIsRefused(engine: StoreEngine) throws {
         try withTestStore(engine) { store in

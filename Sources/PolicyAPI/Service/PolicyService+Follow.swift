@@ -51,7 +51,7 @@ extension PolicyService {
     }
 
     /// Inside a write transaction: the writes committed since the snapshot's revision, applied.
-    func catchUp(_ snapshot: inout PolicySnapshot, in transaction: borrowing WriteTransaction) throws -> [HTTPEventStream] {
+    func catchUp(_ snapshot: inout PolicySnapshot, in transaction: inout WriteTransaction) throws -> [HTTPEventStream] {
         guard let batch = try transaction.changes(after: snapshot.revision) else {
             // The follower reloads within a second; the client retries.
             throw StoreUnavailable(

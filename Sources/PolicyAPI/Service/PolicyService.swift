@@ -250,7 +250,7 @@ public final class PolicyService: Sendable {
             if repository.engine == .postgres { woken += try catchUp(&snapshot) }
             let (revision, (result, log)) = try repository.write(dryRun: dryRun) { transaction in
                 if transaction.revision - 1 > snapshot.revision {
-                    woken += try catchUp(&snapshot, in: transaction)
+                    woken += try catchUp(&snapshot, in: &transaction)
                 }
                 if !dryRun { transaction.recordWrites(upTo: changeFeed.capacity) }
                 let result = try body(&transaction, &changes)
@@ -288,7 +288,7 @@ public final class PolicyService: Sendable {
     }
 
     private func requireNamespace(
-        _ namespace: String, in transaction: borrowing WriteTransaction, alsoPending pending: Set<String> = []
+        _ namespace: String, in transaction: inout WriteTransaction, alsoPending pending: Set<String> = []
     )
         throws
     {
@@ -303,7 +303,7 @@ public final class PolicyService: Sendable {
     /// - Throws: ``ServiceError/alreadyExists(_:)``; ``ServiceError/notFound(_:)`` when its namespace is missing.
     public func create(_ object: DecodedObject, dryRun: Bool = false) throws -> StoredRecord {
         try commit(dryRun: dryRun) { transaction, changes in
-            if object.key.kind.isNamespaced { try requireNamespace(object.key.namespace, in: transaction) }
+            if object.key.kind.isNamespaced { try requireNamespace(object.key.namespace, in: &transaction) }
             if try transaction.get(object.key) != nil { throw ServiceError.alreadyExists(object.key) }
             changes.append(.upsert(object.model))
             let record = try transaction.put(object.key, body: object.body, existing: nil)
@@ -319,7 +319,7 @@ public final class PolicyService: Sendable {
         record: StoredRecord, created: Bool
     ) {
         try commit(dryRun: dryRun) { transaction, changes in
-            if object.key.kind.isNamespaced { try requireNamespace(object.key.namespace, in: transaction) }
+            if object.key.kind.isNamespaced { try requireNamespace(object.key.namespace, in: &transaction) }
             let existing = try transaction.get(object.key)
             if let expectedResourceVersion, expectedResourceVersion != existing?.resourceVersion {
                 throw existing == nil ? ServiceError.notFound(object.key) : ServiceError.conflict(object.key)
@@ -443,6 +443,9 @@ public final class PolicyService: Sendable {
             if namedSet.insert(object.key.namespace).inserted { named.append(object.key.namespace) }
         }
         let (revision, outcomes) = try commit(dryRun: dryRun, inspect: inspect) { transaction, changes in
+            // Every object and namespace the import reads, in a few round trips (PostgreSQL).
+            try transaction.prefetch(
+                ordered.map(\.key) + named.map { ObjectKey(kind: .namespace, namespace: "", name: $0) })
             var outcomes: [ImportOutcome] = []
             // Implied namespaces, which `replace` keeps; of them, those stored already (reported unchanged).
             var kept: Set<ObjectKey> = []
