@@ -1,11 +1,11 @@
 import Dispatch
 import Glibc
 import MicroHTTP
-import PolicyAPI
 import PolicyCore
 import Synchronization
 import Testing
 
+@testable import PolicyAPI
 @testable import PolicyStore
 
 /// Replicas over one PostgreSQL database: each follows what the others write, a write applies
@@ -70,6 +70,23 @@ import Testing
             #expect(created.json["metadata"]?["resourceVersion"] == .string("5"))
             #expect(b.router.service.current.revision == 5)
             #expect(b.send("GET", "/v1/decide?from=x/c&to=x/b&port=6379").json["allowed"] == .bool(true))
+        }
+    }
+
+    @Test func readyzSaysNotReadyUntilTheReplicaHasWhatTheStoreAnnounced() throws {
+        try withReplicas { a, b, _ in
+            seed(a)
+            // As the follower does on a notification of revision 4.
+            b.router.service.announce(4)
+            let behind = b.send("GET", "/readyz")
+            #expect(behind.status == 503)
+            #expect(behind.json["message"] == .string("catching up with the store: at revision 0 of 4"))
+            try b.router.service.catchUp()
+            let ready = b.send("GET", "/readyz").json
+            #expect(ready["status"] == .string("ready"))
+            #expect(ready["revision"] == .integer(4))
+            #expect(ready["store"] == .string("postgres"))
+            #expect(ready["storeReachable"] == .bool(true))
         }
     }
 
@@ -145,5 +162,23 @@ import Testing
             #expect(answer.status == 200)
             #expect(answer.json["allowed"] == .bool(true))
         }
+    }
+}
+
+/// What `/readyz` and a store that cannot be reached answer, on any engine.
+@Suite struct ReadinessTests {
+    @Test func aSQLiteServerIsReadyAndSaysWhichStoreItHas() throws {
+        let ready = try APIHarness().send("GET", "/readyz").json
+        #expect(ready["status"] == .string("ready"))
+        #expect(ready["store"] == .string("sqlite"))
+        #expect(ready["storeReachable"] == .bool(true))
+    }
+
+    @Test func anUnreachableStoreIs503WithAOneLineMessageAndRetryAfter() {
+        let status = StoreUnavailable(reason: "connection refused\n\tIs the server running?", sqlState: "08006").status
+        #expect(status.code == 503)
+        #expect(status.reason == "ServiceUnavailable")
+        #expect(status.message == "the store cannot be reached right now: connection refused Is the server running?")
+        #expect(status.retryAfterSeconds == 1)
     }
 }

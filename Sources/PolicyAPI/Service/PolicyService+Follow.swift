@@ -171,8 +171,7 @@ extension PolicyService {
                 // A round that failed (fast, as a refused connection does) lasts at least `interval`.
                 let left = interval - started.duration(to: .now)
                 if listenerFailing || outage != nil, left > .zero {
-                    let (seconds, attoseconds) = left.components
-                    usleep(UInt32(clamping: seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
+                    usleep(UInt32(clamping: left.wholeMicroseconds))
                 }
             }
             following.withLock { $0.stopped = true }

@@ -178,7 +178,7 @@ public final class PolicyService: Sendable {
     func recordCompile(_ elapsed: Duration) {
         compileStats.withLock {
             $0.count += 1
-            $0.lastSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            $0.lastSeconds = elapsed.seconds
             $0.totalSeconds += $0.lastSeconds
         }
     }

@@ -28,9 +28,7 @@ final class RevisionWaiters: Sendable {
             remove(id)
             return true
         }
-        let (seconds, attoseconds) = timeout.components
-        let nanoseconds = max(0, Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
-        if signal.wait(timeout: .now() + .nanoseconds(nanoseconds)) == .timedOut {
+        if signal.wait(timeout: .now() + .nanoseconds(max(0, timeout.wholeNanoseconds))) == .timedOut {
             remove(id)
             return current() >= revision
         }

@@ -27,8 +27,7 @@ struct RequestContext {
 
     /// Seconds since the request arrived.
     var elapsedSeconds: Double {
-        let elapsed = ContinuousClock.now - started
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        (ContinuousClock.now - started).seconds
     }
 }
 
